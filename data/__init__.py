@@ -1,0 +1,1 @@
+"""Records in and out: schema, taxonomies, readers, validation, ingest, demo data, exports."""

@@ -1,0 +1,117 @@
+"""Every setting of Cluster Atlas, typed and documented, read from env vars and CLI in one place."""
+
+import argparse
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from data.errors import SettingsError
+
+ROOT = Path(__file__).resolve().parent
+DEMO_DATA_PATH = ROOT / "data" / "files" / "demo_clusters.csv"
+ENV_PREFIX = "CLUSTER_ATLAS_"
+
+
+def _setting(default: object, help_text: str, *, flag: str) -> object:
+    return field(default=default, metadata={"help": help_text, "flag": flag})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Settings of one app instance; tests build it directly, users via env vars or flags."""
+
+    data: Path = _setting(
+        DEMO_DATA_PATH,
+        "Cluster records to serve (CSV, XLSX, GeoJSON or Parquet). Default: synthetic demo data.",
+        flag="--data",
+    )
+    host: str = _setting("127.0.0.1", "Address the server listens on.", flag="--host")
+    port: int = _setting(8050, "Port the server listens on.", flag="--port")
+    nuts: Path | None = _setting(
+        None,
+        "NUTS GeoJSON (Eurostat Nuts2json, properties id and na) enabling NUTS-2 views. "
+        "Off by default: NUTS boundaries cannot be shipped.",
+        flag="--nuts",
+    )
+    tiles: str | None = _setting(
+        None,
+        "Opt-in raster tile URL template for a base map (e.g. https://…/{z}/{x}/{y}.png). "
+        "Off by default: with it, the browser requests tiles from that server.",
+        flag="--tiles",
+    )
+    debug: bool = _setting(False, "Dash debug mode (dev tools, hot reload).", flag="--debug")
+
+    @property
+    def is_demo(self) -> bool:
+        """Tell whether the synthetic demo data is being served."""
+        return Path(self.data).resolve() == DEMO_DATA_PATH
+
+
+def env_name(name: str) -> str:
+    """Return the environment variable that sets the setting `name`."""
+    return ENV_PREFIX + name.upper()
+
+
+def _convert(name: str, kind: object, text: str) -> object:
+    if kind is bool:
+        if text.lower() not in {"1", "true", "yes", "on", "0", "false", "no", "off", ""}:
+            raise SettingsError(f"{env_name(name)} must be true or false, not {text!r}")
+        return text.lower() in {"1", "true", "yes", "on"}
+    if kind is int:
+        if not text.isdigit() or not 0 < int(text) < 65536:
+            raise SettingsError(f"{name} must be a port number (1-65535), not {text!r}")
+        return int(text)
+    if kind in (Path, Path | None):
+        return Path(text).expanduser() if text else None
+    return text or None
+
+
+def load_settings(
+    argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Build Settings from defaults, then environment variables, then command-line flags."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, object] = {}
+    for spec in fields(Settings):
+        if env_name(spec.name) in environ:
+            values[spec.name] = _convert(spec.name, spec.type, environ[env_name(spec.name)])
+    args = _parser().parse_args(argv)
+    for spec in fields(Settings):
+        given = getattr(args, spec.name)
+        if given is not None:
+            values[spec.name] = (
+                given if spec.type is bool else _convert(spec.name, spec.type, given)
+            )
+    return replace(Settings(), **values)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description="Serve the Cluster Atlas dashboard.")
+    for spec in fields(Settings):
+        help_text = f"{spec.metadata['help']} Env: {env_name(spec.name)}."
+        if spec.type is bool:
+            parser.add_argument(spec.metadata["flag"], action="store_true", default=None,
+                                help=help_text)  # fmt: skip
+        else:
+            parser.add_argument(spec.metadata["flag"], dest=spec.name, help=help_text)
+    return parser
+
+
+def settings_table() -> str:
+    """Return the Markdown table of every setting (the README's configuration section)."""
+    rows = ["| flag | environment variable | default | meaning |", "|---|---|---|---|"]
+    for spec in fields(Settings):
+        default = spec.default
+        if isinstance(default, Path):
+            default = default.relative_to(ROOT).as_posix()
+        shown = "—" if default is None else f"`{default}`"
+        rows.append(
+            f"| `{spec.metadata['flag']}` | `{env_name(spec.name)}` | {shown} | "
+            f"{spec.metadata['help']} |"
+        )
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(settings_table())

@@ -1,0 +1,1 @@
+"""Maps: country boundaries, map figures and their styling."""

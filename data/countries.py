@@ -6,6 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pycountry
+from rapidfuzz import fuzz, process
 
 from data.text import normalise_key
 
@@ -13,6 +14,8 @@ GROUPS_PATH = Path(__file__).parent / "files" / "country_groups.json"
 EU = "EU"
 NON_EU_EUROPE = "Non-EU Europe"
 THIRD_COUNTRY = "Third country"
+# rapidfuzz ratio (0-100) from which an unknown country gets a "did you mean" suggestion.
+COUNTRY_SUGGESTION_SCORE = 80
 
 
 @lru_cache(maxsize=1)
@@ -99,3 +102,25 @@ def eu27() -> tuple[str, ...]:
 def non_eu_europe() -> tuple[str, ...]:
     """Return the ISO2 codes counted as non-EU Europe."""
     return tuple(_groups()["non_eu_europe"])
+
+
+def suggest_country(value: str) -> str | None:
+    """Return the display name of the country closest to a misspelt `value`, if close enough."""
+    key = normalise_key(value)
+    if len(key) < 4:  # codes are too short for a fuzzy match to mean anything
+        return None
+    names = _country_names()
+    best = process.extractOne(
+        key, list(names), scorer=fuzz.ratio, score_cutoff=COUNTRY_SUGGESTION_SCORE
+    )
+    return names[best[0]] if best else None
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        display = country_name(country.alpha_2)
+        for text in (display, country.name):
+            names.setdefault(normalise_key(text), display)
+    return names

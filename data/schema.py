@@ -75,7 +75,8 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _as_dtype(column: str, values: pd.Series) -> pd.Series:
     if column in LIST_COLUMNS:
-        return values.map(split_list).astype(object)
+        # A list comprehension, not Series.map: map over Arrow-backed text turns tuples into arrays.
+        return pd.Series([split_list(v) for v in values.tolist()], index=values.index, dtype=object)
     if column in INT_COLUMNS:
         return pd.to_numeric(values, errors="coerce").astype("Int64")
     if column in FLOAT_COLUMNS:

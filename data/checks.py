@@ -1,0 +1,54 @@
+"""Building blocks of the row checks: problem lines and per-unique-value look-ups."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+PROBLEM_COLUMNS = ("row", "column", "value", "reason")
+
+
+@dataclass(frozen=True)
+class Check:
+    """What one rule produced: normalised columns to write back, and problem lines."""
+
+    values: dict[str, pd.Series] = field(default_factory=dict)
+    problems: list[pd.DataFrame] = field(default_factory=list)
+
+
+def problem_lines(
+    mask: pd.Series, column: str, values: pd.Series, reason: str | pd.Series
+) -> pd.DataFrame:
+    """Return one problem line (row, column, value, reason) per row where `mask` is true."""
+    mask = mask.fillna(False).astype(bool)
+    if not mask.any():
+        return pd.DataFrame(columns=["row", "column", "value", "reason"])
+    reasons = reason[mask].to_numpy(dtype=object) if isinstance(reason, pd.Series) else reason
+    return pd.DataFrame(
+        {
+            "row": mask.index[mask].to_numpy(),
+            "column": column,
+            "value": values[mask].astype("string").fillna("").to_numpy(dtype=object),
+            "reason": reasons,
+        }
+    )
+
+
+def per_unique(values: pd.Series, parse: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """Apply a vectorised parser to the distinct values only and spread the results back."""
+    codes, distinct = pd.factorize(values)
+    parsed = parse(pd.Series(distinct, dtype=values.dtype)).reset_index(drop=True)
+    return parsed.reindex(codes).set_axis(values.index)  # code -1 (missing) becomes NA
+
+
+def map_unique(values: pd.Series, func: Callable[[str], object]) -> pd.Series:
+    """Apply `func` once per distinct non-missing value and map the results back as text."""
+    codes, distinct = pd.factorize(values)
+    results = pd.Series([func(value) for value in distinct], dtype="string")
+    return results.reindex(codes).set_axis(values.index)
+
+
+def unknown_reason(noun: str, value: str, suggestion: str | None) -> str:
+    """Return `unknown <noun> "<value>"`, with a "did you mean" hint when there is one."""
+    hint = f' (did you mean "{suggestion}"?)' if suggestion else ""
+    return f'unknown {noun} "{value}"{hint}'

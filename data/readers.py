@@ -1,0 +1,344 @@
+"""Input files -> text tables: CSV/TSV/TXT, XLSX, GeoJSON and Parquet readers.
+
+Every reader returns a `RawTable` whose cells are all text ("string" dtype, missing as NA) and
+whose index is the source row number of each record:
+
+- CSV and XLSX: the row as a spreadsheet shows it (the header is row 1 and the first data row
+  row 2 in the usual layout; a quoted cell spanning several lines is still one row; blank rows
+  are skipped but keep their number, so later rows are not renumbered);
+- GeoJSON: the feature number, starting at 1;
+- Parquet: the record number, starting at 1 (the format has no header row).
+
+Cells stay text as typed: decimal commas ("48,8566") and thousands separators are interpreted
+by validation, which knows each column's type. Library exceptions become `InputFileError` with a
+one-line message "cannot read NAME: ...".
+"""
+
+import codecs
+import csv
+import io
+import json
+import zipfile
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+import charset_normalizer
+import numpy as np
+import pandas as pd
+import pyarrow
+import pyarrow.parquet as pq
+
+from data.columns import canonical_column
+from data.errors import InputFileError
+
+CSV_SUFFIXES = (".csv", ".tsv", ".txt", ".tab")
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+GEOJSON_SUFFIXES = (".geojson", ".json")
+PARQUET_SUFFIXES = (".parquet", ".pq")
+DELIMITERS = (",", ";", "\t", "|")
+PROBLEM_COLUMNS = ("row", "column", "value", "reason")
+# Encodings charset-normalizer may choose between once a file is not UTF-8: the Windows and ISO
+# code pages European spreadsheets are saved in (left open, it prefers exotic Mac code pages).
+LEGACY_ENCODINGS = (
+    "cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1257", "latin_1", "iso8859_2",
+    "iso8859_15",
+)  # fmt: skip
+# How far down a sheet to look for the header row (title lines often sit above it).
+HEADER_SEARCH_ROWS = 10
+SAMPLE_CHARS = 64 * 1024
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """Text cells indexed by source row number, plus problems and warnings found reading."""
+
+    frame: pd.DataFrame
+    problems: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PROBLEM_COLUMNS))
+    warnings: tuple[str, ...] = ()
+
+
+def read_table(path: Path) -> RawTable:
+    """Read a CSV, XLSX, GeoJSON or Parquet file into a text table (chosen by extension)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    readers = {
+        **dict.fromkeys(CSV_SUFFIXES, read_csv),
+        **dict.fromkeys(XLSX_SUFFIXES, read_xlsx),
+        **dict.fromkeys(GEOJSON_SUFFIXES, read_geojson),
+        **dict.fromkeys(PARQUET_SUFFIXES, read_parquet),
+    }
+    if suffix not in readers:
+        known = ", ".join(sorted(readers))
+        raise InputFileError(
+            f"cannot read {path.name}: unsupported file type {suffix or '(none)'} "
+            f"(expected one of {known})"
+        )
+    return readers[suffix](path)
+
+
+def read_csv(path: Path) -> RawTable:
+    """Read delimited text: encoding detected, delimiter sniffed, any line ending."""
+    text = decode_text(_read_bytes(path), name=path.name)
+    grid = _csv_grid(text, sniff_delimiter(text), name=path.name)
+    return _table_from_grid(_as_text(grid, typed=False), name=path.name)
+
+
+def read_xlsx(path: Path) -> RawTable:
+    """Read the first sheet of a workbook that has a recognisable header (else the first)."""
+    # Imported on use: only workbooks need openpyxl, and it slows every other ingest's start.
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    _read_bytes(path)
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as error:
+        raise InputFileError(f"cannot read {path.name}: not a valid Excel workbook") from error
+    try:
+        rows = list(_pick_sheet(book.worksheets).iter_rows(min_row=1, values_only=True))
+        grid = pd.DataFrame(_padded(rows), index=pd.RangeIndex(1, len(rows) + 1), dtype=object)
+        return _table_from_grid(_as_text(grid), name=path.name)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise InputFileError(f"cannot read {path.name}: broken Excel workbook") from error
+    finally:
+        book.close()
+
+
+def read_geojson(path: Path) -> RawTable:
+    """Read a FeatureCollection: Point coordinates become lon/lat, properties become columns."""
+    try:
+        document = json.loads(decode_text(_read_bytes(path), name=path.name))
+    except json.JSONDecodeError as error:
+        raise InputFileError(f"cannot read {path.name}: invalid JSON ({error})") from error
+    features = _features(document, name=path.name)
+    rows = pd.RangeIndex(1, len(features) + 1, name="row")
+    lon, lat, problems = [], [], []
+    for number, feature in zip(rows, features, strict=True):
+        point, problem = _point(feature)
+        lon.append(point[0])
+        lat.append(point[1])
+        if problem:
+            problems.append((number, "geometry", *problem))
+    properties = [f.get("properties") if isinstance(f, dict) else None for f in features]
+    props = pd.DataFrame([p if isinstance(p, dict) else {} for p in properties], index=rows)
+    frame = pd.concat([pd.DataFrame({"lon": lon, "lat": lat}, index=rows), props], axis=1)
+    return RawTable(_as_text(frame), pd.DataFrame(problems, columns=PROBLEM_COLUMNS))
+
+
+def read_parquet(path: Path) -> RawTable:
+    """Read a Parquet file; typed cells are turned into text."""
+    _read_bytes(path)
+    try:
+        frame = pq.read_table(path).to_pandas()
+    except (pyarrow.ArrowException, OSError, ValueError) as error:
+        raise InputFileError(f"cannot read {path.name}: not a valid Parquet file") from error
+    frame.index = pd.RangeIndex(1, len(frame) + 1, name="row")
+    return RawTable(_as_text(frame))
+
+
+def decode_text(data: bytes, *, name: str) -> str:
+    """Decode file bytes: UTF-8 (BOM or not) first, then a detected legacy code page."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    if b"\x00" in data[:SAMPLE_CHARS]:
+        raise InputFileError(f"cannot read {name}: binary data, not a text file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = _decode_legacy(data)
+    controls = sum(ch < " " and ch not in "\t\r\n" for ch in text[:SAMPLE_CHARS])
+    if controls > 0.01 * min(len(text), SAMPLE_CHARS):
+        raise InputFileError(f"cannot read {name}: binary data, not a text file")
+    return text
+
+
+def sniff_delimiter(text: str) -> str:
+    """Return the delimiter among , ; tab | that splits the first lines most consistently."""
+    sample = text[:SAMPLE_CHARS]
+    if len(text) > SAMPLE_CHARS:
+        sample = sample[: max(sample.rfind("\n"), sample.rfind("\r"), 0)]
+    return max(DELIMITERS, key=lambda delimiter: _delimiter_score(sample, delimiter))
+
+
+def _delimiter_score(sample: str, delimiter: str) -> tuple[bool, int, int]:
+    try:
+        rows = [row for row in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)]
+    except csv.Error:
+        return (False, 0, 0)
+    widths = [len(row) for row in rows if any(cell.strip() for cell in row)][:50]
+    if not widths:
+        return (False, 0, 0)
+    # Prefer a delimiter that splits rows at all, then one giving most rows the same width (a
+    # title line above the header does not count against it), then the widest rows.
+    width, count = Counter(widths).most_common(1)[0]
+    return (width > 1, count, width)
+
+
+def _decode_legacy(data: bytes) -> str:
+    results = list(charset_normalizer.from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS)))
+    if results:
+        least_chaos = min(result.chaos for result in results)
+        # Small samples often fit several code pages equally well; Western European (cp1252)
+        # is by far the most common, so it wins ties.
+        if any(r.encoding == "cp1252" and r.chaos == least_chaos for r in results):
+            return data.decode("cp1252")
+        return str(results[0])
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin_1")
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as error:
+        raise InputFileError(f"cannot read {path.name}: no such file") from error
+    except IsADirectoryError as error:
+        raise InputFileError(f"cannot read {path.name}: is a directory") from error
+    except OSError as error:
+        raise InputFileError(f"cannot read {path.name}: {error.strerror}") from error
+    if not data.strip():
+        raise InputFileError(f"cannot read {path.name}: file is empty")
+    return data
+
+
+def _pick_sheet(sheets: Sequence) -> object:
+    for sheet in sheets:
+        rows = sheet.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS, values_only=True)
+        if any(_has_name_column(row) for row in rows):
+            return sheet
+    return sheets[0]
+
+
+def _has_name_column(row: Sequence[object]) -> bool:
+    return any(canonical_column(cell) == "name" for cell in row if isinstance(cell, str))
+
+
+def _csv_grid(text: str, delimiter: str, *, name: str) -> pd.DataFrame:
+    """Parse every record, blank ones included, numbered from 1 as a spreadsheet shows them."""
+    try:
+        grid = pd.read_csv(
+            io.StringIO(text), sep=delimiter, header=None, dtype=object, na_filter=False,
+            skip_blank_lines=False, engine="c",
+        )  # fmt: skip
+    except pd.errors.ParserError:
+        # The fast parser refuses rows longer than the first one; the csv module takes them all
+        # so that they can be reported rather than lost.
+        try:
+            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        except csv.Error as error:
+            raise InputFileError(f"cannot read {name}: broken CSV ({error})") from error
+        grid = pd.DataFrame(_padded(rows), dtype=object)
+    grid.index = pd.RangeIndex(1, len(grid) + 1)
+    return grid
+
+
+def _padded(rows: list[Sequence]) -> list[Sequence]:
+    width = max((len(row) for row in rows), default=0)
+    if all(len(row) == width for row in rows):
+        return rows
+    return [[*row, *[None] * (width - len(row))] for row in rows]
+
+
+def _table_from_grid(grid: pd.DataFrame, *, name: str) -> RawTable:
+    """Find the header in a text grid; return the rows under it as a table of named columns."""
+    grid = grid[grid.notna().any(axis=1)]  # blank rows are skipped but keep their numbers
+    if grid.empty:
+        raise InputFileError(f"cannot read {name}: file has no rows")
+    start = _header_position(grid)
+    warnings = ()
+    if start:
+        warnings = (f"skipped {start} row(s) above the header on row {grid.index[start]}",)
+    cells = grid.iloc[start]
+    width = int(np.flatnonzero(cells.notna().to_numpy())[-1]) + 1
+    body = grid.iloc[start + 1 :]
+    frame = body.iloc[:, :width].rename_axis("row")
+    frame.columns = cells.iloc[:width].fillna("").tolist()
+    # Trailing delimiters and formatted-but-empty spreadsheet columns give nameless, empty
+    # columns that carry nothing.
+    keep = [bool(h) or frame.iloc[:, i].notna().any() for i, h in enumerate(frame.columns)]
+    return RawTable(frame.loc[:, keep], _overflow(body, width), warnings)
+
+
+def _header_position(grid: pd.DataFrame) -> int:
+    """Return the position of the first row naming a name column (title rows may precede it)."""
+    for position in range(min(HEADER_SEARCH_ROWS, len(grid))):
+        if _has_name_column(grid.iloc[position].dropna().tolist()):
+            return position
+    return 0
+
+
+def _overflow(body: pd.DataFrame, width: int) -> pd.DataFrame:
+    """Return a problem for each row with values beyond the header's last column."""
+    extra = body.iloc[:, width:]
+    problems = []
+    for row, values in extra[extra.notna().any(axis=1)].iterrows():
+        fields = width + int(np.flatnonzero(values.notna().to_numpy())[-1]) + 1
+        reason = f"row has {fields} fields, the header has {width}"
+        problems.append((row, "", ", ".join(values.dropna()), reason))
+    return pd.DataFrame(problems, columns=PROBLEM_COLUMNS)
+
+
+def _features(document: object, *, name: str) -> list:
+    if isinstance(document, dict) and document.get("type") == "Feature":
+        return [document]
+    if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
+        raise InputFileError(f"cannot read {name}: not a GeoJSON FeatureCollection")
+    features = document.get("features")
+    if not isinstance(features, list) or not features:
+        raise InputFileError(f"cannot read {name}: the FeatureCollection has no features")
+    return features
+
+
+def _point(feature: object) -> tuple[tuple[object, object], tuple[str, str] | None]:
+    """Return ((lon, lat), problem) for one feature; problem is (value, reason) or None."""
+    if not isinstance(feature, dict) or feature.get("type") != "Feature":
+        return (None, None), ("", "not a GeoJSON Feature")
+    geometry = feature.get("geometry")
+    if geometry is None:
+        return (None, None), None
+    kind = geometry.get("type") if isinstance(geometry, dict) else type(geometry).__name__
+    if kind != "Point":
+        return (None, None), (str(kind), f"geometry is a {kind}; only Point features are accepted")
+    coordinates = geometry.get("coordinates")
+    if not isinstance(coordinates, list) or len(coordinates) < 2:
+        return (None, None), (json.dumps(coordinates), "Point has no [lon, lat] coordinates")
+    return (coordinates[0], coordinates[1]), None
+
+
+def _as_text(frame: pd.DataFrame, *, typed: bool = True) -> pd.DataFrame:
+    """Return every column as stripped text ("string" dtype), empty cells as NA."""
+    columns = {}
+    for position in range(frame.shape[1]):
+        values = frame.iloc[:, position]
+        if typed:
+            values = values.map(cell_text)
+        text = values.astype("string").str.strip()
+        columns[position] = text.mask(text == "")
+    out = pd.DataFrame(columns, index=frame.index)
+    out.columns = list(frame.columns)
+    return out
+
+
+def cell_text(value: object) -> str | None:
+    """Return a typed cell (number, date, list...) as the text a user would type for it."""
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return None
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, float | np.floating):
+        whole = float(value).is_integer() and abs(value) < 1e15
+        return str(int(value)) if whole else repr(float(value))
+    if isinstance(value, datetime | pd.Timestamp):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple | np.ndarray):
+        return "; ".join(t for item in value if (t := cell_text(item)))
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)

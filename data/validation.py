@@ -1,0 +1,301 @@
+"""Row validation at the boundary: text rows in, canonical records plus one reject line per problem.
+
+The input frame holds text cells (NA when missing) under canonical column names (plus extra
+fields) and is indexed by source row number. Every rule is vectorised; the look-ups that need
+Python (countries, taxonomy terms, offers, name keys) run once per UNIQUE value and are mapped
+back onto the rows.
+
+Decisions:
+- counts: "1200", "1200.0", "1 200", "1'200", "1.200" and "1,200" all mean 1200 (a separator
+  followed by groups of exactly three digits is a thousands separator, so "120.000" is 120000;
+  a decimal part of zeros is dropped); "12.5", "-5" and "abc" are rejected;
+- lat/lon accept a decimal comma ("48,8566");
+- dates: ISO (YYYY-MM-DD, optionally with a time) or DD/MM/YYYY (also DD.MM.YYYY, DD-MM-YYYY);
+- duplicates are looked for over all rows, so "duplicate of row N" names the first occurrence.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from data.checks import Check, map_unique, per_unique, problem_lines, unknown_reason
+from data.countries import country_name, country_scope, resolve_country, suggest_country
+from data.schema import (
+    CANONICAL_COLUMNS,
+    DATE_COLUMNS,
+    conform,
+)
+from data.terms import check_label, check_offers, check_terms
+from data.text import normalise_key
+
+REJECT_COLUMNS = ("row", "name", "column", "value", "reason")
+COUNT_COLUMNS = ("sme_members", "large_company_members", "research_members", "employees")
+FIRST_YEAR = 1800
+NO_COORDINATES = "no coordinates"
+NO_PLACE = "coordinates or city + country are required"
+IN_NO_COUNTRY = "no country given and coordinates are in no country"
+# Return the ISO2 code (or None) of the country at each (lon, lat) point.
+Locator = Callable[[np.ndarray, np.ndarray], Sequence[str | None]]
+
+_DECIMAL = r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?"
+# Thousands separators: ".", "," or a (non-breaking/thin) space or apostrophe before each group
+# of exactly three digits.
+_GROUPED = "\\d{1,3}(?:\\.\\d{3})+|\\d{1,3}(?:,\\d{3})+|\\d{1,3}(?:[ \u00a0\u202f']\\d{3})+"
+_WHOLE = r"\d+(?:[.,]0+)?"
+_ISO_DATE = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_DMY_DATE = r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}"
+
+
+@dataclass(frozen=True)
+class Validation:
+    """Accepted rows as canonical records, and the rejects table (row, name, column, ...)."""
+
+    records: pd.DataFrame
+    rejects: pd.DataFrame
+
+
+def validate(
+    frame: pd.DataFrame, *, locate: Locator | None = None, problems: pd.DataFrame | None = None
+) -> Validation:
+    """Check every row; return the accepted ones as canonical records plus the rejects.
+
+    Parameters: `frame` text cells indexed by source row; `locate` finds the country of rows
+    that give coordinates but no country; `problems` (row, column, value, reason) found while
+    reading, whose rows are rejected too.
+    """
+    text = _with_inputs(frame)
+    coords = check_coordinates(text)
+    countries = check_countries(text, coords.values["lat"], coords.values["lon"], locate=locate)
+    checks = [
+        check_name(text),
+        coords, countries, check_numbers(text), check_dates(text), check_terms(text),
+        check_label(text), check_offers(text), check_ids(text, countries.values["country_code"]),
+    ]  # fmt: skip
+    found = [problems] if problems is not None else []
+    found += [problem for check in checks for problem in check.problems]
+    rejects = _rejects(found, names=text["name"])
+    work = text.assign(**{name: v for check in checks for name, v in check.values.items()})
+    records = conform(work[~work.index.isin(rejects["row"])])
+    if len(records) + rejects["row"].nunique() != len(frame):
+        raise RuntimeError(
+            f"validation lost rows: {len(frame)} read, {len(records)} accepted, "
+            f"{rejects['row'].nunique()} rejected"
+        )
+    return Validation(records, rejects)
+
+
+def check_name(text: pd.DataFrame) -> Check:
+    """Require a name."""
+    return Check(
+        problems=[problem_lines(text["name"].isna(), "name", text["name"], "name is required")]
+    )
+
+
+def parse_decimal(values: pd.Series) -> pd.Series:
+    """Return float64 numbers from text with a decimal point or comma; NaN when not a number."""
+    ok = values.str.fullmatch(_DECIMAL).fillna(False).astype(bool)
+    numbers = values.where(ok).str.replace(",", ".", regex=False)
+    return pd.to_numeric(numbers, errors="coerce").astype("float64")
+
+
+def parse_whole(values: pd.Series) -> pd.Series:
+    """Return non-negative whole numbers from text ("1 200", "1.200", "120.0"); else NA."""
+    text = values.str.strip()
+    grouped = text.str.fullmatch(_GROUPED).fillna(False).astype(bool)
+    whole = text.str.fullmatch(_WHOLE).fillna(False).astype(bool)
+    digits = text.str.replace(r"[.,]0+$", "", regex=True).where(whole)
+    digits = digits.mask(grouped, text.str.replace(r"\D", "", regex=True))
+    return pd.to_numeric(digits, errors="coerce").astype("Int64")
+
+
+def _is_negative(values: pd.Series) -> pd.Series:
+    minus = values.str.match(r"\s*-").fillna(False).astype(bool)
+    return minus & parse_whole(values.str.replace(r"^\s*-", "", regex=True)).notna()
+
+
+def parse_dates(values: pd.Series) -> pd.Series:
+    """Return dates from ISO or DD/MM/YYYY text; NaT when not a valid date."""
+    iso = values.where(values.str.fullmatch(_ISO_DATE).fillna(False).astype(bool))
+    dmy = values.where(values.str.fullmatch(_DMY_DATE).fillna(False).astype(bool))
+    dmy = dmy.str.replace(r"[.-]", "/", regex=True)
+    parsed = pd.to_datetime(iso, format="ISO8601", errors="coerce")
+    return parsed.fillna(pd.to_datetime(dmy, format="%d/%m/%Y", errors="coerce"))
+
+
+def check_coordinates(text: pd.DataFrame) -> Check:
+    """Parse lat/lon, flag bad or swapped ones, and require coordinates or city + country."""
+    lat_text, lon_text = text["lat"], text["lon"]
+    lat, lon = parse_decimal(lat_text), parse_decimal(lon_text)
+    swapped = lat.abs().between(90, 180, inclusive="right") & (lon.abs() <= 90)
+    found = [
+        problem_lines(lat_text.notna() & lat.isna(), "lat", lat_text, "lat is not a number"),
+        problem_lines(lon_text.notna() & lon.isna(), "lon", lon_text, "lon is not a number"),
+        problem_lines(
+            swapped,
+            "lat",
+            lat_text,
+            "lat and lon look swapped (lat " + lat_text + ", lon " + lon_text + ")",
+        ),
+        problem_lines((lat.abs() > 90) & ~swapped, "lat", lat_text, "lat is outside [-90, 90]"),
+        problem_lines(lon.abs() > 180, "lon", lon_text, "lon is outside [-180, 180]"),
+        problem_lines(lat_text.notna() & lon_text.isna(), "lon", lon_text, "lat given without lon"),
+        problem_lines(lon_text.notna() & lat_text.isna(), "lat", lat_text, "lon given without lat"),
+        *_place_problems(text),
+    ]
+    valid = lat.between(-90, 90) & lon.between(-180, 180)
+    quality = pd.Series(pd.NA, index=text.index, dtype="string").mask(valid, "input")
+    return Check(
+        {"lat": lat.where(valid), "lon": lon.where(valid), "geocode_quality": quality}, found
+    )
+
+
+def _place_problems(text: pd.DataFrame) -> list[pd.DataFrame]:
+    unplaced = text["lat"].isna() & text["lon"].isna()
+    has_place = text["city"].notna() & (text["country_code"].notna() | text["country"].notna())
+    return [
+        problem_lines(unplaced & has_place, "lat", text["lat"], NO_COORDINATES),
+        problem_lines(unplaced & ~has_place, "lat", text["lat"], NO_PLACE),
+    ]
+
+
+def check_countries(
+    text: pd.DataFrame, lat: pd.Series, lon: pd.Series, *, locate: Locator | None
+) -> Check:
+    """Resolve country codes or names to ISO2 (else locate the coordinates); derive name+scope."""
+    code_text, name_text = text["country_code"], text["country"]
+    code_iso, name_iso = (
+        map_unique(code_text, resolve_country),
+        map_unique(name_text, resolve_country),
+    )
+    conflict = code_iso.notna() & name_iso.notna() & (code_iso != name_iso)
+    found = [
+        _unknown_countries(code_text, code_iso, "country_code"),
+        _unknown_countries(name_text, name_iso, "country"),
+        problem_lines(
+            conflict,
+            "country",
+            name_text,
+            'country does not match country code "' + code_text + '"',
+        ),
+    ]
+    iso = code_iso.fillna(name_iso)
+    unlocated = code_text.isna() & name_text.isna() & lat.notna() & lon.notna()
+    if locate is not None and unlocated.any():
+        located = locate(lon[unlocated].to_numpy(), lat[unlocated].to_numpy())
+        iso = iso.fillna(pd.Series(located, index=iso.index[unlocated], dtype="string"))
+    reason = IN_NO_COUNTRY if locate is not None else "no country given"
+    found.append(problem_lines(unlocated & iso.isna(), "country", name_text, reason))
+    derived = {"country": map_unique(iso, country_name), "scope": map_unique(iso, country_scope)}
+    return Check({"country_code": iso, **derived}, found)
+
+
+def _unknown_countries(values: pd.Series, iso: pd.Series, column: str) -> pd.DataFrame:
+    unknown = values.notna() & iso.isna()
+    reasons = map_unique(
+        values[unknown], lambda value: unknown_reason("country", value, suggest_country(value))
+    )
+    return problem_lines(unknown, column, values, reasons)
+
+
+def check_numbers(text: pd.DataFrame) -> Check:
+    """Parse member counts and the founding year; reject negatives, fractions and text."""
+    values, found = {}, []
+    for column in (*COUNT_COLUMNS, "founded"):
+        values[column], problems = _whole_numbers(text[column], column)
+        found += problems
+    year = values["founded"]
+    this_year = date.today().year
+    implausible = (year < FIRST_YEAR) | (year > this_year)
+    reason = f"founded is not a plausible year ({FIRST_YEAR}-{this_year})"
+    found.append(problem_lines(implausible, "founded", text["founded"], reason))
+    return Check(values, found)
+
+
+def _whole_numbers(raw: pd.Series, column: str) -> tuple[pd.Series, list[pd.DataFrame]]:
+    if raw.isna().all():  # most files leave several count columns empty
+        return pd.Series(pd.NA, index=raw.index, dtype="Int64"), []
+    number = per_unique(raw, parse_whole)
+    negative = per_unique(raw, _is_negative).fillna(False).astype(bool)
+    bad = raw.notna() & number.isna() & ~negative
+    return number, [
+        problem_lines(negative, column, raw, f"{column} is negative"),
+        problem_lines(bad, column, raw, f"{column} is not a whole number"),
+    ]
+
+
+def check_dates(text: pd.DataFrame) -> Check:
+    """Parse the date columns; reject anything that is not an ISO or DD/MM/YYYY date."""
+    values, found = {}, []
+    for column in DATE_COLUMNS:
+        if text[column].isna().all():
+            continue
+        parsed = parse_dates(text[column])
+        bad = text[column].notna() & parsed.isna()
+        reason = f"{column} is not a date (use YYYY-MM-DD or DD/MM/YYYY)"
+        found.append(problem_lines(bad, column, text[column], reason))
+        values[column] = parsed.dt.strftime("%Y-%m-%d").astype("string")
+    return Check(values, found)
+
+
+def check_ids(text: pd.DataFrame, iso: pd.Series) -> Check:
+    """Reject repeated cluster ids and repeated name + country; generate missing ids."""
+    given = text["cluster_id"]
+    same_place = name_keys(text["name"]) + "|" + iso
+    found = [
+        _duplicates(given, "cluster_id", given),
+        _duplicates(same_place, "name", text["name"]),
+    ]
+    return Check({"cluster_id": given.fillna(_generated_ids(given))}, found)
+
+
+def _duplicates(keys: pd.Series, column: str, values: pd.Series) -> pd.DataFrame:
+    later = keys.notna() & keys.duplicated(keep="first")
+    if not later.any():
+        return problem_lines(later, column, values, "")
+    first_row = pd.Series(keys.index, index=keys.index).groupby(keys).min()
+    reason = "duplicate of row " + keys.map(first_row).astype("Int64").astype("string")
+    return problem_lines(later, column, values, reason)
+
+
+def _generated_ids(given: pd.Series) -> pd.Series:
+    # "C" + source row is stable across runs; a clash with an id the file gives is resolved by
+    # a suffix so ids stay unique.
+    ids = pd.Series("C" + given.index.astype(str), index=given.index, dtype="string")
+    taken = set(given.dropna())
+    for row in ids.index[given.isna() & ids.isin(taken)]:
+        suffix = 2
+        while f"{ids[row]}-{suffix}" in taken:
+            suffix += 1
+        ids[row] = f"{ids[row]}-{suffix}"
+    return ids
+
+
+def name_keys(names: pd.Series) -> pd.Series:
+    """Return `normalise_key` of each name, vectorised for the (usual) plain-ASCII names."""
+    ascii_only = names.str.fullmatch(r"[\x00-\x7f]*").fillna(False).astype(bool)
+    keys = names.str.lower().str.replace(r"[^a-z0-9]+", " ", regex=True).str.strip()
+    return keys.mask(~ascii_only, map_unique(names[~ascii_only], normalise_key))
+
+
+def _with_inputs(frame: pd.DataFrame) -> pd.DataFrame:
+    missing = {
+        c: pd.Series(pd.NA, index=frame.index, dtype="string")
+        for c in CANONICAL_COLUMNS
+        if c not in frame
+    }
+    return frame.assign(**missing) if missing else frame
+
+
+def _rejects(found: list[pd.DataFrame], *, names: pd.Series) -> pd.DataFrame:
+    found = [problems for problems in found if len(problems)]
+    if not found:
+        return pd.DataFrame(
+            {c: pd.Series(dtype="int64" if c == "row" else "string") for c in REJECT_COLUMNS}
+        )
+    rejects = pd.concat(found, ignore_index=True).astype({"row": "int64"})
+    rejects["name"] = names.reindex(rejects["row"]).to_numpy()
+    rejects = rejects.sort_values("row", kind="stable", ignore_index=True)
+    return rejects[list(REJECT_COLUMNS)].astype({c: "string" for c in REJECT_COLUMNS[1:]})

@@ -1,0 +1,216 @@
+"""The ingest command and library: every fixture ends up accepted, rejected, or refused cleanly."""
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from data.errors import InputFileError
+from data.ingest import IngestResult, ingest_file, load_records, main, reason_counts
+from data.schema import CANONICAL_COLUMNS
+
+SUMMARY = re.compile(r"^(\d+) rows read, (\d+) accepted, (\d+) rejected$")
+# file, rows read, accepted, rejected
+READABLE = [
+    ("semicolon_cp1252.csv", 3, 3, 0),
+    ("utf8_bom.csv", 3, 3, 0),
+    ("tab_separated.tsv", 2, 2, 0),
+    ("pipe_separated.txt", 2, 2, 0),
+    ("cr_line_endings.csv", 2, 2, 0),
+    ("crlf_multiline.csv", 3, 3, 0),
+    ("excel_unicode.txt", 1, 1, 0),
+    ("ragged_rows.csv", 4, 3, 1),
+    ("country_forms.csv", 9, 9, 0),
+    ("no_country.csv", 2, 1, 1),
+    ("bad_values.csv", 19, 2, 17),
+    ("messy_headers.xlsx", 3, 3, 0),
+    ("points.geojson", 5, 3, 2),
+    ("clusters.parquet", 4, 3, 1),
+    ("header_only.csv", 0, 0, 0),
+]
+UNREADABLE = [
+    ("empty.csv", "file is empty"),
+    ("whitespace_only.csv", "file is empty"),
+    ("garbage.csv", "binary data"),
+    ("truncated.geojson", "invalid JSON"),
+    ("not_geojson.json", "not a GeoJSON FeatureCollection"),
+    ("unsupported.pdf", "unsupported file type .pdf"),
+    ("corrupt.xlsx", "not a valid Excel workbook"),
+    ("no_name_column.csv", "no column for the cluster name"),
+    ("does_not_exist.csv", "no such file"),
+]
+# Every problem in bad_values.csv: (row, column, reason); rows 2 and 17 are the valid ones.
+BAD_VALUE_PROBLEMS = {
+    (3, "lat", "lat is outside [-90, 90]"),
+    (3, "lon", "lon is outside [-180, 180]"),
+    (4, "lat", "lat and lon look swapped (lat 139.69, lon 35.69)"),
+    (5, "sme_members", "sme_members is negative"),
+    (6, "founded", f"founded is not a plausible year (1800-{date.today().year})"),
+    (7, "ecosystems", 'unknown ecosystem "Digitl" (did you mean "Digital"?)'),
+    (8, "label", 'unknown label "Gld" (did you mean "Gold"?)'),
+    (9, "country", 'unknown country "Atlantis"'),
+    (10, "name", "duplicate of row 2"),
+    (11, "name", "name is required"),
+    (12, "lat", "no coordinates"),
+    (13, "sme_members", "sme_members is not a whole number"),
+    (14, "sme_members", "sme_members is not a whole number"),
+    (15, "offers",
+     'offer "Free coffee" is not of the form Type: text, with Type Technology, Business or R&D'),
+    (16, "updated", "updated is not a date (use YYYY-MM-DD or DD/MM/YYYY)"),
+    (18, "cluster_id", "duplicate of row 2"),
+    (19, "lat", "coordinates or city + country are required"),
+    (20, "country", 'unknown country "Germny" (did you mean "Germany"?)'),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "read", "accepted", "rejected"), READABLE,
+                         ids=[r[0] for r in READABLE])  # fmt: skip
+def test_command_accounts_for_every_row(
+    fixtures_dir: Path, run_module, tmp_path: Path,
+    name: str, read: int, accepted: int, rejected: int,
+) -> None:  # fmt: skip
+    out, rejects = tmp_path / "out.csv", tmp_path / "rejects.csv"
+    run = run_module("data.ingest", fixtures_dir / name, "-o", out, "--rejects", rejects)
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    summary = SUMMARY.match(run.stdout.splitlines()[0])
+    assert summary is not None, run.stdout
+    assert tuple(map(int, summary.groups())) == (read, accepted, rejected)
+    records = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert list(records.columns[: len(CANONICAL_COLUMNS)]) == list(CANONICAL_COLUMNS)
+    assert len(records) == accepted
+    assert records["lat"].astype(float).between(-90, 90).all()
+    assert records["lon"].astype(float).between(-180, 180).all()
+    assert (records["country_code"].str.fullmatch(r"[A-Z]{2}")).all()
+    problems = pd.read_csv(rejects, dtype=str, keep_default_na=False)
+    assert list(problems.columns) == ["row", "name", "column", "value", "reason"]
+    assert problems["row"].nunique() == rejected
+    assert (problems["reason"] != "").all()
+
+
+@pytest.mark.parametrize(("name", "message"), UNREADABLE, ids=[u[0] for u in UNREADABLE])
+def test_command_refuses_unreadable_input_with_one_line(
+    fixtures_dir: Path, run_module, tmp_path: Path, name: str, message: str
+) -> None:
+    out = tmp_path / "out.csv"
+    run = run_module("data.ingest", fixtures_dir / name, "-o", out)
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    assert len(run.stderr.splitlines()) == 1
+    assert run.stderr.startswith(f"error: cannot read {name}: ")
+    assert message in run.stderr
+    assert run.stdout == ""
+    assert not out.exists()
+
+
+def test_bad_values_are_each_reported_with_their_row(fixtures_dir: Path) -> None:
+    result = ingest_file(fixtures_dir / "bad_values.csv")
+    found = set(result.rejects[["row", "column", "reason"]].itertuples(index=False, name=None))
+    assert found == BAD_VALUE_PROBLEMS
+    assert result.records["name"].tolist() == ["Valid Cluster", "Second Valid"]
+    second = result.records.iloc[1]
+    assert second["sme_members"] == 1200
+    assert second["ecosystems"] == ("Health", "Digital")
+    assert second["label"] == "Silver"
+    assert second["updated"] == pd.Timestamp("2024-03-15")
+
+
+def test_ingest_normalises_messy_input(fixtures_dir: Path) -> None:
+    records = ingest_file(fixtures_dir / "semicolon_cp1252.csv").records
+    assert records["city"].tolist() == ["Málaga", "Göteborg", "Besançon"]
+    assert records["lat"].tolist() == [36.7213, 57.7089, 47.2378]
+    assert records["lon"].tolist() == [-4.4214, 11.9746, 6.0241]
+    assert records["sme_members"].tolist() == [1250, 340, 1200]
+    assert records["country_code"].tolist() == ["ES", "SE", "FR"]
+    assert records["ecosystems"].iloc[2] == ("Electronics", "Digital")
+    assert records["geocode_quality"].tolist() == ["input"] * 3
+
+
+def test_ingest_keeps_extra_fields_and_warns_about_duplicate_headers(fixtures_dir: Path) -> None:
+    result = ingest_file(fixtures_dir / "messy_headers.xlsx")
+    assert list(result.records.columns[-2:]) == ["Notes", "Name"]
+    assert result.records["country_code"].tolist() == ["DE", "FR", "NO"]
+    assert result.records["label"].tolist() == ["Gold", "none", "Bronze"]
+    assert result.records["cluster_id"].tolist() == ["C4", "C5", "C6"]
+    assert any("both mean name" in warning for warning in result.warnings)
+
+
+def test_rows_without_country_get_it_from_their_coordinates(fixtures_dir: Path) -> None:
+    result = ingest_file(fixtures_dir / "no_country.csv")
+    assert result.records[["name", "country_code", "scope"]].values.tolist() == [
+        ["Paris Cluster", "FR", "EU"]
+    ]
+    assert result.rejects["reason"].tolist() == [
+        "no country given and coordinates are in no country"
+    ]
+
+
+def test_canonical_output_reads_back_unchanged(fixtures_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    assert main([str(fixtures_dir / "bad_values.csv"), "-o", str(out)]) == 0
+    again = ingest_file(out)
+    first = ingest_file(fixtures_dir / "bad_values.csv").records
+    assert again.rejected == 0
+    pd.testing.assert_frame_equal(
+        again.records.reset_index(drop=True), first.reset_index(drop=True), check_dtype=False
+    )
+
+
+def test_result_counts_rejected_rows_not_problems(fixtures_dir: Path) -> None:
+    result = ingest_file(fixtures_dir / "bad_values.csv")
+    assert isinstance(result, IngestResult)
+    assert (result.rows_read, result.accepted, result.rejected) == (19, 2, 17)
+    assert len(result.rejects) == 18  # row 3 has two problems
+    assert result.summary() == "19 rows read, 2 accepted, 17 rejected"
+
+
+def test_load_records_returns_accepted_rows(fixtures_dir: Path) -> None:
+    records = load_records(fixtures_dir / "country_forms.csv")
+    assert records["country_code"].tolist() == [
+        "DE",
+        "DE",
+        "DE",
+        "GR",
+        "GB",
+        "CZ",
+        "ES",
+        "NO",
+        "TN",
+    ]
+    assert records["scope"].tolist()[-2:] == ["Non-EU Europe", "Third country"]
+
+
+@pytest.mark.parametrize("name", ["header_only.csv", "empty.csv"])
+def test_load_records_refuses_a_file_without_accepted_rows(fixtures_dir: Path, name: str) -> None:
+    with pytest.raises(InputFileError, match=name):
+        load_records(fixtures_dir / name)
+
+
+def test_command_prints_commonest_reasons_and_warnings(
+    fixtures_dir: Path, tmp_path: Path, capsys
+) -> None:
+    assert main([str(fixtures_dir / "bad_values.csv"), "-o", str(tmp_path / "o.csv")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "19 rows read, 2 accepted, 17 rejected"
+    assert lines[1].split() == ["2", "×", "duplicate", "of", "row", "N"]
+    assert main([str(fixtures_dir / "messy_headers.xlsx"), "-o", str(tmp_path / "o.csv")]) == 0
+    assert "warning: skipped 1 row(s) above the header" in capsys.readouterr().err
+
+
+def test_command_reports_an_unwritable_output(fixtures_dir: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "missing-folder" / "out.csv"
+    assert main([str(fixtures_dir / "utf8_bom.csv"), "-o", str(out)]) == 1
+    assert capsys.readouterr().err.startswith(f"error: cannot write {out}")
+
+
+def test_reason_counts_group_alike_reasons() -> None:
+    rejects = pd.DataFrame({"reason": [
+        'unknown ecosystem "A"', 'unknown ecosystem "B" (did you mean "C"?)',
+        'unknown ecosystem "D"', "duplicate of row 2", "duplicate of row 7",
+    ]})  # fmt: skip
+    assert reason_counts(rejects).to_dict() == {
+        'unknown ecosystem "…"': 2, "duplicate of row N": 2,
+        'unknown ecosystem "…" (did you mean "…"?)': 1,
+    }  # fmt: skip

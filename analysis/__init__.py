@@ -1,0 +1,1 @@
+"""Filters, statistics, specialisation and partner matching over canonical records."""

@@ -1,0 +1,1 @@
+"""Thin callback wiring: parse inputs, call one domain function, return."""

@@ -1,0 +1,47 @@
+"""Take the README screenshots of the real page in Debian's headless Chromium.
+
+Run: .venv/bin/python docs/make_screenshots.py   (writes docs/img/*.png)
+"""
+
+import logging
+import sys
+import threading
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from app import create_app
+from layouts import ids
+from settings import Settings
+from tests.browser.conftest import ARGS, CHROMIUM
+
+OUT = Path(__file__).parent / "img"
+SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
+
+
+def main() -> None:
+    """Serve the demo app and save one screenshot per viewport size."""
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no request log on stdout
+    server = make_server("127.0.0.1", 0, create_app(Settings()).server, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    OUT.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        for name, (width, height) in SIZES.items():
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.goto(url)
+            page.wait_for_selector(f"#{ids.MAP} canvas", timeout=30_000)
+            page.wait_for_load_state("networkidle")
+            page.wait_for_timeout(1500)  # let MapLibre finish drawing the markers
+            page.screenshot(path=OUT / f"{name}.png")
+            print(OUT / f"{name}.png")
+        browser.close()
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main()

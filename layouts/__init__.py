@@ -1,0 +1,1 @@
+"""Pure functions returning Dash component trees; every component id lives in layouts.ids."""

@@ -1,0 +1,63 @@
+"""Real-Chromium fixtures: Debian's Chromium via Playwright, the app served from a thread."""
+
+import threading
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+from werkzeug.serving import make_server
+
+from app import create_app
+from settings import Settings
+
+CHROMIUM = "/usr/bin/chromium"
+# Keep Chromium from phoning home: this machine has no network and every request must be local.
+ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Launch Debian's Chromium instead of a downloaded browser build."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": ARGS}
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Iterator[str]:
+    """Serve the app on the demo data from a background thread; yield its base URL."""
+    app = create_app(Settings())
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+class PageWatch:
+    """Console errors and every requested URL of one page."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+
+    def external_requests(self) -> list[str]:
+        """Return the requested URLs that went to a non-local address."""
+        return [
+            url for url in self.requests
+            if urlsplit(url).scheme not in ("data", "blob")
+            and urlsplit(url).hostname not in LOCAL_HOSTS
+        ]  # fmt: skip
+
+
+@pytest.fixture
+def watched_page(page) -> Iterator[tuple]:
+    """Yield (page, watch) with console errors, page errors and requests recorded."""
+    watch = PageWatch()
+    page.on("console", lambda msg: msg.type == "error" and watch.errors.append(msg.text))
+    page.on("pageerror", lambda exc: watch.errors.append(str(exc)))
+    page.on("request", lambda request: watch.requests.append(request.url))
+    yield page, watch

@@ -1,0 +1,58 @@
+"""The app in process: Flask test client against the real factory and the demo data."""
+
+import json
+
+import pytest
+
+from app import create_app, main
+from data.ingest import load_records
+from layouts import ids
+from settings import DEMO_DATA_PATH, Settings
+
+
+@pytest.fixture(scope="module")
+def client():
+    """Return a test client of the app serving the demo data."""
+    return create_app(Settings()).server.test_client()
+
+
+def test_index_and_layout_are_served(client):
+    assert client.get("/").status_code == 200
+    layout = client.get("/_dash-layout")
+    assert layout.status_code == 200
+    text = layout.get_data(as_text=True)
+    assert f"{len(load_records(DEMO_DATA_PATH)):,} cluster organisations in" in text
+    assert "synthetic" in text and "GeoNames" in text and "Natural Earth" in text
+
+
+def _find_component(node, component_id):
+    """Return the component with `component_id` in a serialised Dash layout."""
+    if isinstance(node, dict):
+        if node.get("props", {}).get("id") == component_id:
+            return node
+        children = node.get("props", {}).get("children")
+        nodes = children if isinstance(children, list) else [children]
+        return next((f for n in nodes if (f := _find_component(n, component_id))), None)
+    return None
+
+
+def test_map_uses_only_local_sources(client):
+    layout = client.get("/_dash-layout").get_json()
+    figure = _find_component(layout, ids.MAP)["props"]["figure"]
+    assert figure["layout"]["map"]["style"] == "white-bg"
+    sources = [layer["source"] for layer in figure["layout"]["map"]["layers"]]
+    assert sources and set(sources) == {"/geo/countries.geojson"}
+    assert "http" not in json.dumps(figure)
+
+
+def test_country_polygons_are_served_as_geojson(client):
+    response = client.get("/geo/countries.geojson")
+    assert response.status_code == 200
+    assert response.mimetype == "application/geo+json"
+    assert json.loads(response.get_data())["type"] == "FeatureCollection"
+
+
+def test_bad_data_path_exits_with_one_clear_line(tmp_path, capsys):
+    assert main(["--data", str(tmp_path / "missing.csv")]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error:") and "missing.csv" in err and "\n" not in err

@@ -73,24 +73,27 @@ def synthetic_input(gazetteer: Gazetteer, rows: int, *, seed: int = SEED) -> pd.
     """Sample (city, country) rows: real names, some misspelt, some unknown, varied countries."""
     rng = np.random.default_rng(seed)
     pool = name_pool(gazetteer)
-    picks = pool.iloc[rng.integers(len(pool), size=rows)].reset_index(drop=True)
-    city = picks["name"].to_numpy(dtype=object)
+    misspelt = pool.sample(DISTINCT_MISSPELLINGS, random_state=seed)
+    misspelt = misspelt.assign(name=[misspell(name, rng) for name in misspelt["name"]])
+    letters = list("aeiouklmnrst")
+    unknown = pd.DataFrame(
+        {
+            "name": [f"Qz{''.join(rng.choice(letters, size=6))}" for _ in range(DISTINCT_UNKNOWN)],
+            "country_code": rng.choice(list(COUNTRY_FORMS), size=DISTINCT_UNKNOWN),
+        }
+    )
     kind = rng.random(rows)
-    misspelt = np.flatnonzero(kind < SHARE_MISSPELT)
-    variants = [
-        misspell(name, rng)
-        for name in pool["name"].sample(DISTINCT_MISSPELLINGS, random_state=seed)
+    parts = [
+        pool.iloc[rng.integers(len(pool), size=rows)],
+        misspelt.iloc[rng.integers(len(misspelt), size=rows)],
+        unknown.iloc[rng.integers(len(unknown), size=rows)],
     ]
-    city[misspelt] = rng.choice(variants, size=misspelt.size)
-    unknown = np.flatnonzero(kind > 1 - SHARE_UNKNOWN)
-    invented = [
-        f"Qz{''.join(rng.choice(list('aeiouklmnrst'), size=6))}" for _ in range(DISTINCT_UNKNOWN)
-    ]
-    city[unknown] = rng.choice(invented, size=unknown.size)
-    country = [
-        forms[int(rng.integers(len(forms)))] for forms in picks["country_code"].map(COUNTRY_FORMS)
-    ]
-    return pd.DataFrame({"city": city, "country": country})
+    choice = np.select([kind < SHARE_MISSPELT, kind > 1 - SHARE_UNKNOWN], [1, 2], 0)
+    picks = pd.concat([part.iloc[np.flatnonzero(choice == i)] for i, part in enumerate(parts)])
+    picks = picks.iloc[rng.permutation(len(picks))].reset_index(drop=True)
+    forms = picks["country_code"].map(COUNTRY_FORMS)
+    country = [options[int(rng.integers(len(options)))] for options in forms]
+    return pd.DataFrame({"city": picks["name"].to_numpy(), "country": country})
 
 
 def timed(function, *args, **kwargs) -> tuple[float, object]:

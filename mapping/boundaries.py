@@ -83,6 +83,28 @@ def _nearest(
     return _first_per_point(point_idx, country_idx, distance)
 
 
+def polygon_at(
+    lon: ArrayLike,
+    lat: ArrayLike,
+    *,
+    polygons: gpd.GeoDataFrame,
+    key: str,
+    snap_deg: float = DEFAULT_SNAP_DEG,
+) -> NDArray[np.object_]:
+    """Return the `key` of the polygon at each point (nearest within snap_deg), else None."""
+    keys = polygons[key].to_numpy(dtype=object)
+    points, ok = _points(lon, lat)
+    result = np.full(points.shape, None, dtype=object)
+    valid = np.flatnonzero(ok)
+    point_idx, polygon_idx = _containing(polygons, points[valid])
+    result[valid[point_idx]] = keys[polygon_idx]
+    missed = valid[np.isin(np.arange(valid.size), point_idx, invert=True)]
+    if snap_deg > 0 and missed.size:
+        point_idx, polygon_idx = _nearest(polygons, points[missed], max_deg=snap_deg)
+        result[missed[point_idx]] = keys[polygon_idx]
+    return result
+
+
 def country_at(
     lon: ArrayLike,
     lat: ArrayLike,
@@ -92,17 +114,7 @@ def country_at(
 ) -> NDArray[np.object_]:
     """Return the ISO2 code of the country at each point, None in no country or for NaN."""
     countries = load_countries() if countries is None else countries
-    codes = countries["iso2"].to_numpy(dtype=object)
-    points, ok = _points(lon, lat)
-    result = np.full(points.shape, None, dtype=object)
-    valid = np.flatnonzero(ok)
-    point_idx, country_idx = _containing(countries, points[valid])
-    result[valid[point_idx]] = codes[country_idx]
-    missed = valid[np.isin(np.arange(valid.size), point_idx, invert=True)]
-    if snap_deg > 0 and missed.size:
-        point_idx, country_idx = _nearest(countries, points[missed], max_deg=snap_deg)
-        result[missed[point_idx]] = codes[country_idx]
-    return result
+    return polygon_at(lon, lat, polygons=countries, key="iso2", snap_deg=snap_deg)
 
 
 def points_in_country(

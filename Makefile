@@ -21,12 +21,15 @@ format: $(DEV_STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+BENCH_SCRIPTS := $(filter-out bench/__init__.py bench/common.py,$(wildcard bench/*.py))
+
 bench: $(DEV_STAMP)
-	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	@for script in $(BENCH_SCRIPTS); do echo "== $$script"; $(PY) $$script || exit 1; done
 
 # Rebuild the shipped data files (deterministic; outputs are committed).
 data: $(DEV_STAMP)
 	$(PY) -m data.build_countries
+	$(PY) -m data.build_regions
 	$(PY) -m data.demo
 
 $(VENV)/bin/python:

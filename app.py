@@ -18,7 +18,7 @@ from settings import Settings, load_settings
 def create_app(settings: Settings | None = None) -> Dash:
     """Load the records once and return the Dash app serving them."""
     settings = settings or Settings()
-    records = load_records(settings.data)
+    records = load_records(settings.data, options=settings.ingest_options)
     app = Dash(
         __name__,
         title="Cluster Atlas",

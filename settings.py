@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from data.errors import SettingsError
+from data.ingest import IngestOptions
 
 ROOT = Path(__file__).resolve().parent
 DEMO_DATA_PATH = ROOT / "data" / "files" / "demo_clusters.csv"
@@ -40,7 +41,24 @@ class Settings:
         "Off by default: with it, the browser requests tiles from that server.",
         flag="--tiles",
     )
+    cache: Path | None = _setting(
+        None,
+        "Folder for the gazetteer index and the online-geocoding cache. "
+        "Default: ~/.cache/cluster-atlas.",
+        flag="--cache",
+    )
+    online_geocoding: bool = _setting(
+        False,
+        "Look up places the offline gazetteer cannot find on OpenStreetMap Nominatim "
+        "(1 request/s, cached). Off by default: it sends city and country names over the internet.",
+        flag="--online-geocoding",
+    )
     debug: bool = _setting(False, "Dash debug mode (dev tools, hot reload).", flag="--debug")
+
+    @property
+    def ingest_options(self) -> IngestOptions:
+        """Return how the app's data file is geocoded and placed."""
+        return IngestOptions(online=self.online_geocoding, nuts=self.nuts, cache_dir=self.cache)
 
     @property
     def is_demo(self) -> bool:

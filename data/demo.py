@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from data.countries import THIRD_COUNTRY, country_name, country_scope
+from data.ingest import place_records
 from data.schema import conform, join_list, to_text_frame
 from data.text import normalise_key, slugify
 
@@ -327,7 +328,11 @@ def build_demo(
             label_valid_until=None if label == "none" else _date(rng, LABEL_VALID),
         )
     partnerships = draw_partnerships(rng, profiles, clusters)
-    return conform(pd.DataFrame(clusters)), pd.DataFrame(partnerships, columns=PARTNERSHIP_COLUMNS)
+    # The same placement as any ingested file: point-in-country check and admin-1 regions.
+    records = place_records(conform(pd.DataFrame(clusters)))
+    if "flags" in records:
+        raise RuntimeError(f"demo towns failed the placement checks: {records['notes'].dropna()}")
+    return records, pd.DataFrame(partnerships, columns=PARTNERSHIP_COLUMNS)
 
 
 def generate_demo(*, seed: int = DEFAULT_SEED, size: int = DEFAULT_SIZE) -> pd.DataFrame:

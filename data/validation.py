@@ -23,6 +23,7 @@ import pandas as pd
 
 from data.checks import Check, map_unique, per_unique, problem_lines, unknown_reason
 from data.countries import country_name, country_scope, resolve_country, suggest_country
+from data.places import Geocoder, check_places
 from data.schema import (
     CANONICAL_COLUMNS,
     DATE_COLUMNS,
@@ -34,8 +35,6 @@ from data.text import normalise_key
 REJECT_COLUMNS = ("row", "name", "column", "value", "reason")
 COUNT_COLUMNS = ("sme_members", "large_company_members", "research_members", "employees")
 FIRST_YEAR = 1800
-NO_COORDINATES = "no coordinates"
-NO_PLACE = "coordinates or city + country are required"
 IN_NO_COUNTRY = "no country given and coordinates are in no country"
 # Return the ISO2 code (or None) of the country at each (lon, lat) point.
 Locator = Callable[[np.ndarray, np.ndarray], Sequence[str | None]]
@@ -58,21 +57,28 @@ class Validation:
 
 
 def validate(
-    frame: pd.DataFrame, *, locate: Locator | None = None, problems: pd.DataFrame | None = None
+    frame: pd.DataFrame,
+    *,
+    locate: Locator | None = None,
+    geocode: Geocoder | None = None,
+    problems: pd.DataFrame | None = None,
 ) -> Validation:
     """Check every row; return the accepted ones as canonical records plus the rejects.
 
     Parameters: `frame` text cells indexed by source row; `locate` finds the country of rows
-    that give coordinates but no country; `problems` (row, column, value, reason) found while
-    reading, whose rows are rejected too.
+    that give coordinates but no country; `geocode` places rows that give a city and a country
+    but no coordinates (without it they are rejected: "no coordinates"); `problems` (row,
+    column, value, reason) found while reading, whose rows are rejected too.
     """
     text = _with_inputs(frame)
     coords = check_coordinates(text)
     countries = check_countries(text, coords.values["lat"], coords.values["lon"], locate=locate)
+    iso = countries.values["country_code"]
+    places = check_places(text, coords.values, iso, geocode=geocode)
     checks = [
         check_name(text),
-        coords, countries, check_numbers(text), check_dates(text), check_terms(text),
-        check_label(text), check_offers(text), check_ids(text, countries.values["country_code"]),
+        coords, countries, places, check_numbers(text), check_dates(text), check_terms(text),
+        check_label(text), check_offers(text), check_ids(text, iso),
     ]  # fmt: skip
     found = [problems] if problems is not None else []
     found += [problem for check in checks for problem in check.problems]
@@ -126,7 +132,7 @@ def parse_dates(values: pd.Series) -> pd.Series:
 
 
 def check_coordinates(text: pd.DataFrame) -> Check:
-    """Parse lat/lon, flag bad or swapped ones, and require coordinates or city + country."""
+    """Parse lat/lon; reject unparsable, out-of-range or obviously swapped ones."""
     lat_text, lon_text = text["lat"], text["lon"]
     lat, lon = parse_decimal(lat_text), parse_decimal(lon_text)
     swapped = lat.abs().between(90, 180, inclusive="right") & (lon.abs() <= 90)
@@ -143,22 +149,12 @@ def check_coordinates(text: pd.DataFrame) -> Check:
         problem_lines(lon.abs() > 180, "lon", lon_text, "lon is outside [-180, 180]"),
         problem_lines(lat_text.notna() & lon_text.isna(), "lon", lon_text, "lat given without lon"),
         problem_lines(lon_text.notna() & lat_text.isna(), "lat", lat_text, "lon given without lat"),
-        *_place_problems(text),
     ]
     valid = lat.between(-90, 90) & lon.between(-180, 180)
     quality = pd.Series(pd.NA, index=text.index, dtype="string").mask(valid, "input")
     return Check(
         {"lat": lat.where(valid), "lon": lon.where(valid), "geocode_quality": quality}, found
     )
-
-
-def _place_problems(text: pd.DataFrame) -> list[pd.DataFrame]:
-    unplaced = text["lat"].isna() & text["lon"].isna()
-    has_place = text["city"].notna() & (text["country_code"].notna() | text["country"].notna())
-    return [
-        problem_lines(unplaced & has_place, "lat", text["lat"], NO_COORDINATES),
-        problem_lines(unplaced & ~has_place, "lat", text["lat"], NO_PLACE),
-    ]
 
 
 def check_countries(

@@ -24,9 +24,10 @@ READABLE = [
     ("ragged_rows.csv", 4, 3, 1),
     ("country_forms.csv", 9, 9, 0),
     ("no_country.csv", 2, 1, 1),
-    ("bad_values.csv", 19, 2, 17),
+    ("bad_values.csv", 19, 3, 16),
+    ("cities_without_coordinates.csv", 12, 10, 2),
     ("messy_headers.xlsx", 3, 3, 0),
-    ("points.geojson", 5, 3, 2),
+    ("points.geojson", 5, 4, 1),
     ("clusters.parquet", 4, 3, 1),
     ("header_only.csv", 0, 0, 0),
 ]
@@ -41,7 +42,8 @@ UNREADABLE = [
     ("no_name_column.csv", "no column for the cluster name"),
     ("does_not_exist.csv", "no such file"),
 ]
-# Every problem in bad_values.csv: (row, column, reason); rows 2 and 17 are the valid ones.
+# Every problem in bad_values.csv: (row, column, reason); rows 2 and 17 are valid and row 12
+# (Lyon, FR, no coordinates) is geocoded.
 BAD_VALUE_PROBLEMS = {
     (3, "lat", "lat is outside [-90, 90]"),
     (3, "lon", "lon is outside [-180, 180]"),
@@ -53,7 +55,6 @@ BAD_VALUE_PROBLEMS = {
     (9, "country", 'unknown country "Atlantis"'),
     (10, "name", "duplicate of row 2"),
     (11, "name", "name is required"),
-    (12, "lat", "no coordinates"),
     (13, "sme_members", "sme_members is not a whole number"),
     (14, "sme_members", "sme_members is not a whole number"),
     (15, "offers",
@@ -109,8 +110,8 @@ def test_bad_values_are_each_reported_with_their_row(fixtures_dir: Path) -> None
     result = ingest_file(fixtures_dir / "bad_values.csv")
     found = set(result.rejects[["row", "column", "reason"]].itertuples(index=False, name=None))
     assert found == BAD_VALUE_PROBLEMS
-    assert result.records["name"].tolist() == ["Valid Cluster", "Second Valid"]
-    second = result.records.iloc[1]
+    assert result.records["name"].tolist() == ["Valid Cluster", "City Only Cluster", "Second Valid"]
+    second = result.records.iloc[2]
     assert second["sme_members"] == 1200
     assert second["ecosystems"] == ("Health", "Digital")
     assert second["label"] == "Silver"
@@ -153,17 +154,22 @@ def test_canonical_output_reads_back_unchanged(fixtures_dir: Path, tmp_path: Pat
     again = ingest_file(out)
     first = ingest_file(fixtures_dir / "bad_values.csv").records
     assert again.rejected == 0
+    # Coordinates found by the geocoder come back as given ones ("input"); all else is equal.
+    assert (again.records["geocode_quality"] == "input").all()
+    assert (first["geocode_quality"].astype(str).tolist()) == ["input", "gazetteer", "input"]
     pd.testing.assert_frame_equal(
-        again.records.reset_index(drop=True), first.reset_index(drop=True), check_dtype=False
+        again.records.drop(columns="geocode_quality").reset_index(drop=True),
+        first.drop(columns="geocode_quality").reset_index(drop=True),
+        check_dtype=False,
     )
 
 
 def test_result_counts_rejected_rows_not_problems(fixtures_dir: Path) -> None:
     result = ingest_file(fixtures_dir / "bad_values.csv")
     assert isinstance(result, IngestResult)
-    assert (result.rows_read, result.accepted, result.rejected) == (19, 2, 17)
-    assert len(result.rejects) == 18  # row 3 has two problems
-    assert result.summary() == "19 rows read, 2 accepted, 17 rejected"
+    assert (result.rows_read, result.accepted, result.rejected) == (19, 3, 16)
+    assert len(result.rejects) == 17  # row 3 has two problems
+    assert result.summary() == "19 rows read, 3 accepted, 16 rejected"
 
 
 def test_load_records_returns_accepted_rows(fixtures_dir: Path) -> None:
@@ -193,8 +199,9 @@ def test_command_prints_commonest_reasons_and_warnings(
 ) -> None:
     assert main([str(fixtures_dir / "bad_values.csv"), "-o", str(tmp_path / "o.csv")]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "19 rows read, 2 accepted, 17 rejected"
-    assert lines[1].split() == ["2", "×", "duplicate", "of", "row", "N"]
+    assert lines[0] == "19 rows read, 3 accepted, 16 rejected"
+    reasons = lines[lines.index("top reasons for rejection:") + 1 :]
+    assert reasons[0].split() == ["2", "duplicate", "of", "row", "N"]
     assert main([str(fixtures_dir / "messy_headers.xlsx"), "-o", str(tmp_path / "o.csv")]) == 0
     assert "warning: skipped 1 row(s) above the header" in capsys.readouterr().err
 
@@ -214,3 +221,53 @@ def test_reason_counts_group_alike_reasons() -> None:
         'unknown ecosystem "…"': 2, "duplicate of row N": 2,
         'unknown ecosystem "…" (did you mean "…"?)': 1,
     }  # fmt: skip
+
+
+def test_rows_without_coordinates_are_geocoded_offline(fixtures_dir: Path) -> None:
+    result = ingest_file(fixtures_dir / "cities_without_coordinates.csv")
+    records = result.records.set_index("name")
+    quality = records["geocode_quality"].astype(str)
+    assert quality["Isar Photonics Network"] == "gazetteer"
+    assert quality["Nice Tech Park Cluster"] == "alias"
+    assert quality["Typo Town Cluster"] == "gazetteer-fuzzy"
+    assert quality["Given Porto Cluster"] == "input"
+    assert round(records.loc["Oder Logistics Hub", "lon"], 1) == 14.6  # Frankfurt (Oder)
+    assert round(records.loc["Main Finance Cluster", "lon"], 1) == 8.7  # Frankfurt am Main
+    assert records.loc["Hellenic Tourism Cluster", "region_name"] == "Attica"
+    # Every row but the one whose point lies in another country than it states has a region.
+    assert records["region_code"].isna().tolist().count(True) == 1
+    assert pd.isna(records.loc["Wrong Country Cluster", "region_code"])
+    assert "fuzzy match" in records.loc["Typo Town Cluster", "notes"]
+
+
+def test_unplaceable_rows_are_rejected_without_coordinates(fixtures_dir: Path) -> None:
+    result = ingest_file(fixtures_dir / "cities_without_coordinates.csv")
+    reasons = dict(zip(result.rejects["name"], result.rejects["reason"], strict=True))
+    assert reasons == {
+        "Nowhere Cluster": 'no place called "Xyzzyville" in DE',
+        "Atlantis Cluster": 'unknown country "Atlantis"',
+    }
+    assert not result.records["name"].isin(list(reasons)).any()
+    assert result.records["lat"].notna().all() and result.records["lon"].notna().all()
+
+
+def test_given_points_are_checked_against_their_country(fixtures_dir: Path) -> None:
+    records = ingest_file(fixtures_dir / "cities_without_coordinates.csv").records
+    records = records.set_index("name")
+    boston = records.loc["Swapped Boston Cluster"]
+    assert (boston["lat"], boston["lon"], boston["flags"]) == (42.3601, -71.0589, "latlon-swapped")
+    paris = records.loc["Wrong Country Cluster"]
+    assert paris["flags"] == "outside-country" and paris["lat"] == 48.8566
+    assert pd.isna(records.loc["Given Porto Cluster", "flags"])
+
+
+def test_command_summarises_placement_and_flags(fixtures_dir: Path, run_module, tmp_path) -> None:
+    run = run_module("data.ingest", fixtures_dir / "cities_without_coordinates.csv",
+                     "-o", tmp_path / "out.csv")  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0] == "12 rows read, 10 accepted, 2 rejected"
+    report = "\n".join(lines[1:])
+    for expected in ("placed by (geocode_quality):", "input", "gazetteer-fuzzy", "alias",
+                     "flags:", "latlon-swapped", "outside-country"):  # fmt: skip
+        assert expected in report

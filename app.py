@@ -5,20 +5,29 @@ import sys
 from dash import Dash
 from flask_compress import Compress
 
+import api.clusters
 import api.routes
+import callbacks.dashboard
+import callbacks.filters
+import callbacks.layout
 import callbacks.map
-from analysis.statistics import summarise
+from analysis.dataset import Dataset, prepare
 from data.errors import AtlasError
 from data.ingest import load_records
 from layouts.page import build_page
-from mapping.figures import make_cluster_map
+from mapping.nuts import load_nuts
 from settings import Settings, load_settings
+
+FILTER_OPTIONS = (
+    "scope", "country", "region", "nuts2", "ecosystem", "sector", "emerging", "label",
+    "partnership",
+)  # fmt: skip
 
 
 def create_app(settings: Settings | None = None) -> Dash:
     """Load the records once and return the Dash app serving them."""
     settings = settings or Settings()
-    records = load_records(settings.data, options=settings.ingest_options)
+    dataset = prepare(load_records(settings.data, options=settings.ingest_options))
     app = Dash(
         __name__,
         title="Cluster Atlas",
@@ -27,18 +36,32 @@ def create_app(settings: Settings | None = None) -> Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     Compress(app.server)
-    api.routes.register(app.server)
-    figure = make_cluster_map(records, countries_url=api.routes.COUNTRIES_URL, tiles=settings.tiles)
+    nuts_regions = load_nuts(settings.nuts) if settings.nuts is not None else None
+    api.routes.register(app.server, nuts=nuts_regions)
+    api.clusters.register(app.server, dataset, map_options=map_options(settings, nuts_regions))
+    nuts = nuts_regions is not None
     app.layout = build_page(
-        count_text=format_count(summarise(records)), figure=figure, is_demo=settings.is_demo
-    )
-    callbacks.map.register(app, records, tiles=settings.tiles)
+        options=filter_options(dataset), total=len(dataset.records), is_demo=settings.is_demo,
+        nuts=nuts,
+    )  # fmt: skip
+    callbacks.filters.register(app, dataset, nuts=nuts)
+    callbacks.dashboard.register(app, dataset)
+    callbacks.map.register(app, dataset, map_options=map_options(settings, nuts_regions))
+    callbacks.layout.register(app)
     return app
 
 
-def format_count(summary: dict[str, int]) -> str:
-    """Return the headline count sentence."""
-    return f"{summary['clusters']:,} cluster organisations in {summary['countries']} countries"
+def filter_options(dataset: Dataset) -> dict[str, list[tuple[str, str]]]:
+    """Return the choices of every filter control, from the loaded records."""
+    return {param: dataset.options(param) for param in FILTER_OPTIONS}
+
+
+def map_options(settings: Settings, nuts_regions) -> dict:
+    """Return the map's settings-driven keyword arguments (base tiles, NUTS-2 regions)."""
+    options = {"tiles": settings.tiles}
+    if nuts_regions is not None:
+        options.update(nuts=nuts_regions, nuts_url=api.routes.NUTS2_URL)
+    return options
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -36,7 +36,8 @@ def main() -> None:
             page.goto(url)
             page.wait_for_selector(f"#{ids.MAP} canvas", timeout=30_000)
             page.wait_for_load_state("networkidle")
-            page.wait_for_timeout(1500)  # let MapLibre finish drawing the markers
+            page.wait_for_function("() => !document.querySelector('[data-dash-is-loading]')")
+            page.wait_for_timeout(2500)  # let MapLibre finish drawing the markers
             page.screenshot(path=OUT / f"{name}.png")
             print(OUT / f"{name}.png")
         browser.close()

@@ -1,32 +1,59 @@
-"""The page: header with the demo notice, count, colour selector, map, footer with credits."""
+"""The page frame: header with live count and demo notice, filters, main area, footer."""
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from layouts import ids
+from layouts.filters import build_filters
+from layouts.panels import build_charts, build_kpis, build_map_panel, build_profile, build_table
 
-COLOR_OPTIONS = [{"label": "Scope", "value": "scope"}, {"label": "Label", "value": "label"}]
 
-
-def build_page(*, count_text: str, figure: dict, is_demo: bool) -> html.Div:
+def build_page(
+    *, options: dict[str, list[tuple[str, str]]], total: int, is_demo: bool, nuts: bool
+) -> html.Div:
     """Return the whole page; what it shows arrives as arguments."""
+    main = html.Main(
+        [
+            dbc.Alert(
+                id=ids.NOTICES,
+                is_open=False,
+                color="warning",
+                dismissable=True,
+                className="mb-2 py-2",
+            ),
+            build_kpis(None),
+            build_map_panel(nuts=nuts),
+            build_charts(),
+            build_table(),
+        ],
+        className="atlas-main",
+    )
     return html.Div(
         [
-            build_header(count_text=count_text, is_demo=is_demo),
-            html.Main(build_map_panel(figure), className="atlas-main"),
-            build_footer(),
+            dcc.Location(id=ids.URL, refresh=False),
+            build_header(total=total, is_demo=is_demo),
+            html.Div([build_filters(options, nuts=nuts), main], className="atlas-body"),
+            build_profile(),
+            build_footer(nuts=nuts),
         ],
         className="atlas-page",
     )
 
 
-def build_header(*, count_text: str, is_demo: bool) -> html.Header:
+def build_header(*, total: int, is_demo: bool) -> html.Header:
     """Return the title bar with the live count and, for demo data, a visible notice."""
-    notice = dbc.Alert(
-        [html.Strong("Demo data. "),
-         "Every cluster shown here is synthetic: fictional organisations placed in real towns."],
-        id=ids.DEMO_NOTICE, color="warning", className="atlas-demo-notice mb-0 py-1 px-2",
-    ) if is_demo else None  # fmt: skip
+    notice = (
+        dbc.Badge(
+            "Demo data: synthetic, fictional clusters in real towns",
+            id=ids.DEMO_NOTICE,
+            color="warning",
+            text_color="dark",
+            className="atlas-demo-notice",
+            title="Every cluster shown is synthetic: fictional organisations placed in real towns.",
+        )
+        if is_demo
+        else None
+    )
     return html.Header(
         [
             html.Div(
@@ -35,39 +62,39 @@ def build_header(*, count_text: str, is_demo: bool) -> html.Header:
                     html.P("Cluster organisations in Europe and beyond", className="mb-0 small"),
                 ],
                 className="atlas-title",
-            ),  # fmt: skip
-            html.Div(count_text, id=ids.COUNT, className="atlas-count", role="status"),
+            ),
+            html.Div(
+                f"{total:,} of {total:,} clusters",
+                id=ids.COUNT,
+                className="atlas-count",
+                role="status",
+                **{"aria-live": "polite"},
+            ),
             notice,
+            dbc.Button(
+                "Filters",
+                id=ids.FILTER_TOGGLE,
+                color="primary",
+                outline=True,
+                size="sm",
+                className="atlas-filter-toggle",
+            ),
         ],
         className="atlas-header",
     )
 
 
-def build_map_panel(figure: dict) -> html.Section:
-    """Return the map with its colour-by selector."""
-    selector = html.Div(
-        [html.Label("Colour by", htmlFor=ids.COLOR_BY, className="me-2 small fw-semibold"),
-         dcc.RadioItems(COLOR_OPTIONS, "scope", id=ids.COLOR_BY, inline=True,
-                        inputClassName="me-1", labelClassName="me-3 small")],
-        className="atlas-map-controls",
-    )  # fmt: skip
-    graph = dcc.Graph(
-        id=ids.MAP, figure=figure, className="atlas-map",
-        config={"displaylogo": False, "scrollZoom": True, "responsive": True},
-    )  # fmt: skip
-    return html.Section([selector, graph], className="atlas-map-panel", **{"aria-label": "Map"})
-
-
-def build_footer() -> html.Footer:
-    """Return the footer crediting the data sources."""
-    return html.Footer(
-        [
-            "Places: ",
-            html.A("GeoNames", href="https://www.geonames.org/"),
-            " (CC BY 4.0). Country borders: ",
-            html.A("Natural Earth", href="https://www.naturalearthdata.com/"),
-            " (public domain). Cluster Atlas is open source.",
-        ],
-        id=ids.FOOTER,
-        className="atlas-footer small",
-    )
+def build_footer(*, nuts: bool) -> html.Footer:
+    """Return the footer crediting the data sources (EuroGeographics when NUTS is on)."""
+    credits = [
+        "Places: ",
+        html.A("GeoNames", href="https://www.geonames.org/"),
+        " (CC BY 4.0). ",
+        "Country borders: ",
+        html.A("Natural Earth", href="https://www.naturalearthdata.com/"),
+        " (public domain). ",
+    ]
+    if nuts:
+        credits += ["Administrative boundaries: © EuroGeographics for the NUTS regions. "]
+    credits += ["Cluster Atlas is open source; no data leaves this server."]
+    return html.Footer(credits, id=ids.FOOTER, className="atlas-footer small")

@@ -1,44 +1,94 @@
-"""The one place for figure styling: template, colours and map base layers."""
+"""The one place for figure styling: template, colours, the offline map style and base layers."""
+
+from pathlib import Path
 
 import plotly.graph_objects as go
 import plotly.io as pio
 
 FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
-LAND_COLOR = "#e3e8ef"
-BORDER_COLOR = "#b8c0cc"
-SEA_COLOR = "#ffffff"
-# Colour-blind safe (Okabe-Ito) colours for the few-valued attributes.
+INK = "#1f2933"
+# Light blue-grey sea; land a shade darker than the sea so coasts read without tiles.
+SEA_COLOR = "#eef3f8"
+LAND_COLOR = "#dde2e8"
+BORDER_COLOR = "#9aa5b1"
+# Colour-blind safe (Okabe-Ito) colours for scope.
 SCOPE_COLORS = {"EU": "#0072B2", "Non-EU Europe": "#E69F00", "Third country": "#009E73"}
-LABEL_COLORS = {"Gold": "#C9A227", "Silver": "#8A8F98", "Bronze": "#A0522D", "none": "#5B8DB8"}
-# 14 distinct colours for the ecosystems (plotly's Alphabet-like qualitative set, legible on white).
-QUALITATIVE = (
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-    "#bcbd22", "#17becf", "#393b79", "#ad494a", "#637939", "#7b4173",
+# Labels keep their metal colours, told apart by lightness as well as hue.
+LABEL_COLORS = {"Gold": "#C9A227", "Silver": "#7B8794", "Bronze": "#A0522D", "none": "#5B8DB8"}
+LABEL_NAMES = {"none": "No label"}
+# Paul Tol's 14-colour discrete rainbow: the largest qualitative set designed to stay
+# distinguishable under colour-vision deficiency (hover names the ecosystem anyway).
+ECOSYSTEM_PALETTE = (
+    "#882E72", "#AE76A3", "#D1BBD7", "#1965B0", "#5289C7", "#7BAFDE", "#4EB265", "#90C987",
+    "#CAE0AB", "#F7F054", "#F6C141", "#F1932D", "#E8601C", "#DC050C",
 )  # fmt: skip
+OTHER_COLOR = "#5f6b78"
+GRID_COLOR = "#0072B2"
+# ColorBrewer YlGnBu (colour-blind safe, ordered in lightness): its light yellow start stands
+# out from the grey land and the blue-grey sea, so small values still read as "some".
+SEQUENTIAL = ["#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84"]
 EUROPE_VIEW = {"center": {"lat": 50.0, "lon": 12.0}, "zoom": 2.7}
+
+MARKER_SIZE = 9
+# Cluster bubbles grow with their count; the count is drawn in black (plotly.js sets no
+# text colour), so bubbles are light tints of the trace colour.
+CLUSTER_SIZES = [16, 22, 28, 36]
+CLUSTER_STEPS = [10, 50, 200]
+CLUSTER_MAX_ZOOM = 9
+CLUSTER_TINT = 0.45
+
+# Map text (cluster counts) uses locally served glyph PBFs: see assets/glyphs/SOURCE.md.
+MAP_FONT = "Noto Sans Regular"
+GLYPHS_DIR = Path(__file__).resolve().parent.parent / "assets" / "glyphs"
+GLYPHS_URL = "/geo/glyphs/{fontstack}/{range}.pbf"
 
 ATLAS_TEMPLATE = go.layout.Template(
     layout=go.Layout(
-        font={"family": FONT_FAMILY, "size": 13, "color": "#1f2933"},
+        font={"family": FONT_FAMILY, "size": 13, "color": INK},
         paper_bgcolor="#ffffff",
         plot_bgcolor="#ffffff",
-        colorway=list(QUALITATIVE),
+        colorway=list(ECOSYSTEM_PALETTE),
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         hoverlabel={"font": {"family": FONT_FAMILY, "size": 13}, "bgcolor": "#ffffff"},
-        legend={"bgcolor": "rgba(255,255,255,0.85)", "bordercolor": "#d0d5dd", "borderwidth": 1},
+        legend={"bgcolor": "rgba(255,255,255,0.92)", "bordercolor": "#c3cad3", "borderwidth": 1,
+                "x": 0.01, "y": 0.98, "xanchor": "left", "yanchor": "top",
+                "itemsizing": "constant", "font": {"size": 13},
+                "title": {"font": {"size": 14}}},
     )
-)
+)  # fmt: skip
 pio.templates["atlas"] = ATLAS_TEMPLATE
 
 
-def base_layers(countries_url: str, *, tiles: str | None = None) -> list[dict]:
-    """Return the map's base layers: optional tiles, then land and borders from our polygons."""
-    layers = [
-        {"sourcetype": "geojson", "source": countries_url, "type": "fill",
-         "color": LAND_COLOR, "below": "traces"},
-        {"sourcetype": "geojson", "source": countries_url, "type": "line",
-         "color": BORDER_COLOR, "line": {"width": 0.6}, "below": "traces"},
-    ]  # fmt: skip
+def map_style(*, tiles: str | None = None) -> dict:
+    """Return the offline MapLibre style: sea background, local glyphs, optional raster tiles."""
+    # A style without any source breaks every update after the first (MapLibre: missing
+    # "sources"), so an empty GeoJSON source stays in. MapLibre resolves the relative glyphs
+    # URL against the page, so the same figure works on any host.
+    empty = {"type": "FeatureCollection", "features": []}
+    style = {
+        "version": 8,
+        "glyphs": GLYPHS_URL,
+        "sources": {"none": {"type": "geojson", "data": empty}},
+        "layers": [{"id": "sea", "type": "background", "paint": {"background-color": SEA_COLOR}}],
+    }
     if tiles:
-        layers.insert(0, {"sourcetype": "raster", "source": [tiles], "below": "traces"})
-    return layers
+        style["sources"]["tiles"] = {"type": "raster", "tiles": [tiles], "tileSize": 256}
+        style["layers"].append({"id": "tiles", "type": "raster", "source": "tiles"})
+    return style
+
+
+def base_layers(countries_url: str, *, tiles: str | None = None) -> list[dict]:
+    """Return land (unless tiles are shown) and border layers from our country polygons."""
+    borders = {"sourcetype": "geojson", "source": countries_url, "type": "line",
+               "color": BORDER_COLOR, "line": {"width": 0.7}, "below": "traces"}  # fmt: skip
+    if tiles:
+        return [borders]
+    land = {"sourcetype": "geojson", "source": countries_url, "type": "fill",
+            "color": LAND_COLOR, "below": "traces"}  # fmt: skip
+    return [land, borders]
+
+
+def cluster_tint(color: str, *, amount: float = CLUSTER_TINT) -> str:
+    """Return `color` (#rrggbb) mixed with `amount` of white, so black counts stay legible."""
+    rgb = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(c + (255 - c) * amount):02x}" for c in rgb)

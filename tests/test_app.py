@@ -21,7 +21,8 @@ def test_index_and_layout_are_served(client):
     layout = client.get("/_dash-layout")
     assert layout.status_code == 200
     text = layout.get_data(as_text=True)
-    assert f"{len(load_records(DEMO_DATA_PATH)):,} cluster organisations in" in text
+    total = len(load_records(DEMO_DATA_PATH))
+    assert f"{total:,} of {total:,} clusters" in text
     assert "synthetic" in text and "GeoNames" in text and "Natural Earth" in text
 
 
@@ -37,12 +38,16 @@ def _find_component(node, component_id):
 
 
 def test_map_uses_only_local_sources(client):
-    layout = client.get("/_dash-layout").get_json()
-    figure = _find_component(layout, ids.MAP)["props"]["figure"]
-    assert figure["layout"]["map"]["style"] == "white-bg"
+    figure = client.get("/api/map.json").get_json()["figure"]
     sources = [layer["source"] for layer in figure["layout"]["map"]["layers"]]
-    assert sources and set(sources) == {"/geo/countries.geojson"}
+    assert sources and all(source.startswith("/") for source in sources)
     assert "http" not in json.dumps(figure)
+
+
+def test_filters_update_everything_in_one_callback(client):
+    layout = client.get("/_dash-layout").get_json()
+    assert _find_component(layout, ids.URL) is not None
+    assert _find_component(layout, ids.FILTER_PANEL) is not None
 
 
 def test_country_polygons_are_served_as_geojson(client):

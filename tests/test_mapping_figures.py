@@ -1,47 +1,217 @@
-"""Map figures: one trace per colour value, every record drawn once, offline base layers."""
+"""Map figures: colour groups, choropleth values, grid aggregation, hover, offline layers."""
 
+import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
+from shapely.geometry import box
 
 from data.ingest import load_records
-from mapping.figures import make_cluster_map
+from data.taxonomies import vocabulary
+from mapping import theme
+from mapping._map_choropleth import country_populations
+from mapping._map_points import POINT_SLOTS
+from mapping.figures import COLOR_BY, MODES, make_cluster_map, nuts2_geojson
 from settings import DEMO_DATA_PATH
+
+URL = "/geo/countries.geojson"
 
 
 @pytest.fixture(scope="module")
-def records():
+def records() -> pd.DataFrame:
     """Return the demo records."""
     return load_records(DEMO_DATA_PATH)
 
 
-@pytest.mark.parametrize(("color_by", "first"), [("scope", "EU"), ("label", "Gold")])
-def test_every_record_is_drawn_once_per_colour_value(records, color_by, first):
-    figure = make_cluster_map(records, countries_url="/geo/countries.geojson", color_by=color_by)
-    assert figure.data[0].name.startswith(f"{first} (")
-    assert sum(len(trace.lat) for trace in figure.data) == len(records)
-    ids = np.concatenate([trace.ids for trace in figure.data])
+@pytest.fixture(scope="module")
+def nuts() -> gpd.GeoDataFrame:
+    """Return two made-up NUTS-2 regions splitting 5-15°E, 45-55°N, and their NUTS-1 parent."""
+    return gpd.GeoDataFrame(
+        {"nuts_id": ["XX1", "XX11", "XX12"], "name": ["Parent", "West", "East"],
+         "level": [1, 2, 2]},
+        geometry=[box(5, 45, 15, 55), box(5, 45, 10, 55), box(10, 45, 15, 55)], crs="EPSG:4326",
+    )  # fmt: skip
+
+
+def colour_value(records: pd.DataFrame, color_by: str) -> pd.Series:
+    """Return each record's colour value, computed independently of the figure code."""
+    if color_by == "ecosystem":
+        return records["ecosystems"].map(lambda items: items[0] if items else "No ecosystem")
+    return records[color_by].astype(str).replace(theme.LABEL_NAMES)
+
+
+def shown(figure) -> list:
+    """Return the figure's traces but the invisible spares that keep trace uids stable."""
+    return [trace for trace in figure.data if trace.meta != "spare"]
+
+
+def legend_counts(figure) -> dict[str, int]:
+    """Return legend entry -> the count written in it ("EU (889)" -> {"EU": 889})."""
+    entries = (trace.name.rsplit(" (", 1) for trace in shown(figure))
+    return {value: int(count.rstrip(")").replace(",", "")) for value, count in entries}
+
+
+@pytest.mark.parametrize("color_by", COLOR_BY)
+def test_one_trace_per_value_draws_every_record_once(records, color_by) -> None:
+    figure = make_cluster_map(records, countries_url=URL, color_by=color_by)
+    expected = colour_value(records, color_by).value_counts().to_dict()
+    assert legend_counts(figure) == expected
+    ids = np.concatenate([trace.customdata[:, 0] for trace in shown(figure)])
     assert sorted(ids) == sorted(records["cluster_id"])
-    for trace in figure.data:
+    for trace in shown(figure):
         value = trace.name.rsplit(" (", 1)[0]
-        assert f"({(records[color_by] == value).sum():,})" in trace.name
+        mine = records.loc[colour_value(records, color_by) == value, "cluster_id"]
+        assert set(trace.customdata[:, 0]) == set(mine)
+        assert trace.lat.dtype == np.float32 and trace.lon.dtype == np.float32
+        assert trace.cluster.enabled and isinstance(trace.cluster.color, str)
 
 
-def test_base_layers_are_local_unless_tiles_are_opted_in(records):
-    layout = make_cluster_map(records, countries_url="/geo/c.geojson").layout.map
-    assert layout.style == "white-bg"
-    assert [layer.source for layer in layout.layers] == ["/geo/c.geojson", "/geo/c.geojson"]
-    tiles = "https://tiles.example/{z}/{x}/{y}.png"
-    layers = make_cluster_map(
-        records, countries_url="/geo/c.geojson", tiles=tiles
-    ).layout.map.layers
-    assert layers[0].sourcetype == "raster" and list(layers[0].source) == [tiles]
+def test_colours_are_distinct_and_ecosystem_legend_says_first_listed(records) -> None:
+    figure = make_cluster_map(records, countries_url=URL, color_by="ecosystem")
+    assert "first listed" in figure.layout.legend.title.text
+    colours = [trace.marker.color for trace in shown(figure)]
+    assert len(set(colours)) == len(colours) == len(vocabulary("ecosystems").terms)
+    assert len(set(theme.ECOSYSTEM_PALETTE)) == 14
 
 
-def test_hover_shows_name_city_country_ecosystems_and_smes(records):
-    trace = make_cluster_map(records.head(1), countries_url="/g.geojson").data[0]
+def test_clustering_can_be_switched_off(records) -> None:
+    figure = make_cluster_map(records, countries_url=URL, cluster=False)
+    assert not any(trace.cluster.enabled for trace in figure.data)
+
+
+@pytest.mark.parametrize(
+    "options", [{"color_by": "scope"}, {"color_by": "ecosystem"}, {"max_points": 10},
+                {"mode": "country_count"}],
+)  # fmt: skip
+def test_every_figure_starts_with_the_same_clustered_scattermap_slots(records, options) -> None:
+    # plotly.js breaks when a clustered trace goes away or starts hidden (see in_slots).
+    figure = make_cluster_map(records, countries_url=URL, **options)
+    slots = figure.data[:POINT_SLOTS]
+    assert [trace.uid for trace in slots] == [f"points-{i}" for i in range(POINT_SLOTS)]
+    assert all(trace.type == "scattermap" and trace.cluster.enabled for trace in slots)
+    assert all(trace.visible is None for trace in slots)
+    spares = [trace for trace in slots if trace.meta == "spare"]
+    assert all(len(t.lat) == 1 and np.isnan(t.lat[0]) and t.hoverinfo == "skip" for t in spares)
+
+
+def test_hover_shows_name_city_country_ecosystems_and_smes(records) -> None:
     row = records.iloc[0]
-    assert list(trace.customdata[0]) == [
-        row["name"], row["city"], row["country"], ", ".join(row["ecosystems"]),
-        str(row["sme_members"]),
-    ]  # fmt: skip
-    assert "member SMEs" in trace.hovertemplate
+    trace = make_cluster_map(records.head(1), countries_url=URL).data[0]
+    cluster_id, name, place, ecosystems, smes = trace.customdata[0]
+    assert (cluster_id, name) == (row["cluster_id"], row["name"])
+    assert place == f"{row['city']}, {row['country']}"
+    assert ecosystems == ", ".join(row["ecosystems"])
+    assert smes == f"{row['sme_members']:,} member SMEs"
+    for field in range(1, 5):
+        assert f"%{{customdata[{field}]}}" in trace.hovertemplate
+
+
+def test_hover_says_when_smes_or_ecosystems_are_missing(records) -> None:
+    row = records.head(1).assign(sme_members=pd.array([None], dtype="Int64"), ecosystems=[()])
+    trace = make_cluster_map(row, countries_url=URL).data[0]
+    assert list(trace.customdata[0][3:]) == ["none given", "Member SMEs: not given"]
+
+
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [
+        ("country_count", lambda r: r.groupby("country_code", observed=True).size()),
+        ("country_smes", lambda r: r.groupby("country_code", observed=True)["sme_members"].sum()),
+    ],
+)
+def test_country_choropleths_match_a_groupby(records, mode, expected) -> None:
+    trace = make_cluster_map(records, countries_url=URL, mode=mode).data[-1]
+    assert trace.geojson == URL and trace.featureidkey == "properties.iso2"
+    drawn = pd.Series(trace.z, index=trace.locations).sort_index()
+    want = expected(records).astype(float)
+    want.index = want.index.astype(str)
+    pd.testing.assert_series_equal(drawn, want.sort_index(), check_names=False, check_dtype=False)
+
+
+def test_clusters_per_million_divide_by_the_geonames_population(records) -> None:
+    trace = make_cluster_map(records, countries_url=URL, mode="country_per_million").data[-1]
+    counts = records["country_code"].astype(str).value_counts()
+    population = country_populations()
+    for code, value in zip(trace.locations, trace.z, strict=True):
+        assert value == pytest.approx(counts[code] / population[code] * 1e6, rel=1e-5)
+    assert set(trace.locations) == {code for code in counts.index if code in population}
+    assert "Clusters per" in trace.colorbar.title.text
+
+
+def test_a_country_without_population_is_left_out(records, monkeypatch) -> None:
+    known = {code: n for code, n in country_populations().items() if code != "DE"}
+    monkeypatch.setattr("mapping._map_choropleth.country_populations", lambda: known)
+    trace = make_cluster_map(records, countries_url=URL, mode="country_per_million").data[-1]
+    assert "DE" not in set(trace.locations) and "FR" in set(trace.locations)
+
+
+def test_nuts2_counts_regions_by_point_when_nuts2_is_unknown(records, nuts) -> None:
+    # Leave out points within 0.1° of an edge: the look-up snaps those within 0.05°.
+    near = [np.abs(records["lon"] - x) < 0.1 for x in (5, 10, 15)]
+    near += [np.abs(records["lat"] - y) < 0.1 for y in (45, 55)]
+    records = records.loc[~np.logical_or.reduce(near)]
+    figure = make_cluster_map(
+        records, countries_url=URL, mode="nuts2_count", nuts=nuts, nuts_url="/geo/nuts2.geojson"
+    )
+    trace = figure.data[-1]
+    assert trace.geojson == "/geo/nuts2.geojson" and trace.featureidkey == "properties.nuts_id"
+    inside = records["lat"].between(45, 55)
+    west = int((inside & records["lon"].between(5, 10, inclusive="left")).sum())
+    east = int((inside & records["lon"].between(10, 15, inclusive="right")).sum())
+    assert dict(zip(trace.locations, trace.z, strict=True)) == {"XX11": west, "XX12": east}
+
+
+def test_nuts2_embeds_a_compact_geojson_without_a_url(records, nuts) -> None:
+    trace = make_cluster_map(records, countries_url=URL, mode="nuts2_count", nuts=nuts).data[-1]
+    assert trace.geojson == nuts2_geojson(nuts)
+    assert [f["properties"]["nuts_id"] for f in trace.geojson["features"]] == ["XX11", "XX12"]
+    with pytest.raises(ValueError, match="NUTS"):
+        make_cluster_map(records, countries_url=URL, mode="nuts2_count")
+
+
+@pytest.mark.parametrize("max_points", [100, 1000])
+def test_above_max_points_grid_cells_bound_markers_and_keep_the_total(records, max_points) -> None:
+    many = pd.concat([records] * 10, ignore_index=True)
+    figure = make_cluster_map(many, countries_url=URL, max_points=max_points)
+    (trace,) = shown(figure)
+    assert trace.meta == "grid" and len(trace.lat) <= max_points
+    assert trace.customdata[:, 0].sum() == len(many)
+    assert "grid cell" in figure.layout.legend.title.text
+    assert f"{len(many):,} clusters" in trace.name
+
+
+def test_grid_cells_sit_at_the_mean_of_their_points() -> None:
+    records = pd.DataFrame({"lat": [50.1, 50.3, 10.0], "lon": [4.1, 4.3, 20.0]})
+    trace = make_cluster_map(records, countries_url=URL, max_points=2).data[-1]
+    cells = sorted(zip(trace.customdata[:, 0], trace.lat, trace.lon, strict=True))
+    assert cells[0][0] == 1 and cells[1][0] == 2
+    assert cells[1][1:] == pytest.approx((50.2, 4.2), abs=1e-4)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_nothing_points_off_the_machine_unless_tiles_are_given(records, nuts, mode) -> None:
+    figure = make_cluster_map(records, countries_url=URL, mode=mode, nuts=nuts)
+    assert "http" not in figure.to_json()
+    style = figure.layout.map.style
+    assert style["glyphs"] == theme.GLYPHS_URL and style["sources"]
+    assert [layer.type for layer in figure.layout.map.layers] == ["fill", "line"]
+
+
+def test_tiles_are_an_opt_in_base_layer(records) -> None:
+    tiles = "https://tiles.example/{z}/{x}/{y}.png"
+    figure = make_cluster_map(records, countries_url=URL, tiles=tiles)
+    style = figure.layout.map.style
+    assert style["sources"]["tiles"]["tiles"] == [tiles]
+    assert [layer.type for layer in figure.layout.map.layers] == ["line"]
+
+
+def test_no_records_still_draws_the_base_map_and_says_so(records) -> None:
+    figure = make_cluster_map(records.head(0), countries_url=URL)
+    assert not shown(figure) and "No cluster" in figure.layout.annotations[0].text
+
+
+def test_unknown_mode_or_colour_is_refused(records) -> None:
+    with pytest.raises(ValueError):
+        make_cluster_map(records, countries_url=URL, mode="heatmap")
+    with pytest.raises(ValueError):
+        make_cluster_map(records, countries_url=URL, color_by="size")

@@ -1,0 +1,124 @@
+"""The map figure alone in real Chromium: clustered points with count labels drawn from local
+glyphs, a choropleth, and figure switches, all without a request off the machine."""
+
+import threading
+from collections.abc import Callable, Iterator
+
+import geopandas as gpd
+import plotly.graph_objects as go
+import pytest
+from dash import Dash, Input, Output, ctx, dcc, html
+from werkzeug.serving import make_server
+
+import api.routes
+from data.ingest import load_records
+from mapping.figures import make_cluster_map
+from settings import DEMO_DATA_PATH
+
+pytestmark = pytest.mark.browser
+# Each view is a button on the test page; clicking it swaps the figure (a Plotly.react).
+VIEWS = {
+    "scope": {"color_by": "scope"}, "label": {"color_by": "label"},
+    "ecosystem": {"color_by": "ecosystem"}, "grid": {"max_points": 500},
+    "country_count": {"mode": "country_count"}, "country_smes": {"mode": "country_smes"},
+    "country_per_million": {"mode": "country_per_million"},
+    "nuts2_count": {"mode": "nuts2_count", "nuts_url": api.routes.NUTS2_URL},
+}  # fmt: skip
+GLYPHS = "/geo/glyphs/Noto%20Sans%20Regular/0-255.pbf"
+MAP = "document.querySelector('#map .js-plotly-plot')?._fullLayout?.map?._subplot?.map"
+# Features MapLibre actually drew in plotly's trace layers whose id ends with `suffix`.
+RENDERED = f"""suffix => {{
+  const map = {MAP};
+  if (!map || !map.isStyleLoaded()) return 0;
+  const ids = map.getStyle().layers.map(l => l.id)
+    .filter(id => id.startsWith('plotly-trace-layer-') && id.endsWith(suffix));
+  return ids.length ? map.queryRenderedFeatures({{layers: ids}}).length : 0;
+}}"""
+# The figure's traces but the invisible spare ones (see mapping._map_points.in_slots).
+SHOWN = (
+    "(document.querySelector('#map .js-plotly-plot')?._fullData || [])"
+    ".filter(t => t.meta !== 'spare')"
+)
+
+
+def build_map_app(
+    figure_for: Callable[[str], go.Figure], *, nuts: gpd.GeoDataFrame | None = None
+) -> Dash:
+    """Return a Dash page with only the map, the geodata routes and one button per view."""
+    app = Dash(__name__, assets_ignore=".*")
+    api.routes.register(app.server, nuts=nuts)
+    buttons = [
+        html.Button(name, id=f"show-{name}")
+        for name in VIEWS
+        if nuts is not None or "nuts" not in name
+    ]
+    app.layout = html.Div([
+        html.Div(buttons, style={"position": "absolute", "zIndex": 5, "right": 0}),
+        dcc.Graph(id="map", figure=figure_for("scope"), style={"height": "800px"}),
+    ], style={"margin": 0})  # fmt: skip
+
+    @app.callback(Output("map", "figure"), [Input(b.id, "n_clicks") for b in buttons],
+                  prevent_initial_call=True)  # fmt: skip
+    def switch(*_clicks):
+        return figure_for(ctx.triggered_id.removeprefix("show-"))
+
+    return app
+
+
+def figure_maker(*, nuts: gpd.GeoDataFrame | None = None) -> Callable[[str], go.Figure]:
+    """Return view name -> map figure of the demo records."""
+    records = load_records(DEMO_DATA_PATH)
+
+    def figure_for(view: str) -> go.Figure:
+        options = VIEWS[view]
+        return make_cluster_map(records, countries_url=api.routes.COUNTRIES_URL, nuts=nuts,
+                                **options)  # fmt: skip
+
+    return figure_for
+
+
+def serve(app: Dash) -> Iterator[str]:
+    """Serve `app` from a background thread; yield its base URL."""
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def map_server() -> Iterator[str]:
+    """Serve the map-only page of the demo records."""
+    yield from serve(build_map_app(figure_maker()))
+
+
+def show(page, view: str, *, meta: str, layer_suffix: str) -> int:
+    """Click a view's button; wait until MapLibre has drawn its features; return their count."""
+    page.click(f"#show-{view}")
+    page.wait_for_function(f"{SHOWN}.length && {SHOWN}.every(t => t.meta === '{meta}')",
+                           timeout=30_000)  # fmt: skip
+    return page.wait_for_function(f"({RENDERED})('{layer_suffix}')", timeout=60_000).json_value()
+
+
+def test_cluster_counts_render_from_local_glyphs_and_views_switch(watched_page, map_server):
+    page, watch = watched_page
+    glyph_status = []
+    page.on("response", lambda r: GLYPHS in r.url and glyph_status.append(r.status))
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(map_server)
+    # Count labels are symbols: MapLibre places them only once their glyphs have loaded.
+    assert page.wait_for_function(f"({RENDERED})('-cluster-count')", timeout=60_000)
+    assert page.evaluate(f"({RENDERED})('-cluster')") > 0
+    assert page.evaluate(f"{SHOWN}.length") == 3
+    # Hide a colour from the legend first: hidden clustered traces must survive the switches.
+    page.locator(".legendtoggle").first.click()
+    assert show(page, "country_count", meta="areas", layer_suffix="-fill") > 0
+    # Back to points: the style dict must survive later updates (the "sources": {} pitfall).
+    assert show(page, "ecosystem", meta="points", layer_suffix="-cluster-count") > 0
+    assert page.evaluate(f"{SHOWN}.length") == 14
+    assert show(page, "grid", meta="grid", layer_suffix="grid-circle") > 0
+    assert show(page, "label", meta="points", layer_suffix="-cluster-count") > 0
+    assert glyph_status and set(glyph_status) == {200}
+    assert watch.external_requests() == []
+    assert watch.errors == []

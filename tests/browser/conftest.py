@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
+from dash import Dash
 from werkzeug.serving import make_server
 
 from app import create_app
@@ -25,16 +26,20 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": ARGS}
 
 
-@pytest.fixture(scope="session")
-def live_server() -> Iterator[str]:
-    """Serve the app on the demo data from a background thread; yield its base URL."""
-    app = create_app(Settings())
+def serve(app: Dash) -> Iterator[str]:
+    """Serve a Dash app from a background thread; yield its base URL, then stop it."""
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Iterator[str]:
+    """Serve the app on the demo data; yield its base URL."""
+    yield from serve(create_app(Settings()))
 
 
 class PageWatch:

@@ -1,19 +1,18 @@
 """The map figure alone in real Chromium: clustered points with count labels drawn from local
 glyphs, a choropleth, and figure switches, all without a request off the machine."""
 
-import threading
 from collections.abc import Callable, Iterator
 
 import geopandas as gpd
 import plotly.graph_objects as go
 import pytest
 from dash import Dash, Input, Output, ctx, dcc, html
-from werkzeug.serving import make_server
 
 import api.routes
 from data.ingest import load_records
 from mapping.figures import make_cluster_map
 from settings import DEMO_DATA_PATH
+from tests.browser.conftest import serve
 
 pytestmark = pytest.mark.browser
 # Each view is a button on the test page; clicking it swaps the figure (a Plotly.react).
@@ -75,16 +74,6 @@ def figure_maker(*, nuts: gpd.GeoDataFrame | None = None) -> Callable[[str], go.
                                 **options)  # fmt: skip
 
     return figure_for
-
-
-def serve(app: Dash) -> Iterator[str]:
-    """Serve `app` from a background thread; yield its base URL."""
-    server = make_server("127.0.0.1", 0, app.server, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
 
 
 @pytest.fixture(scope="module")

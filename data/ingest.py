@@ -11,6 +11,7 @@ cannot be read at all.
 """
 
 import argparse
+import logging
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -28,6 +29,7 @@ from data.readers import read_table
 from data.schema import to_text_frame
 from data.validation import validate
 
+LOG = logging.getLogger(__name__)
 # How many of the commonest reject reasons the command prints under its summary.
 TOP_REASONS = 5
 # Inputs larger than this (about 10,000 rows) get a progress bar on stderr.
@@ -160,6 +162,10 @@ def load_records(path: Path, *, options: IngestOptions = IngestOptions()) -> pd.
             f"cannot load {Path(path).name}: no row was accepted ({result.summary()}; "
             f"run `python -m data.ingest {path} -o OUT.csv --rejects REJECTS.csv` for the reasons)"
         )
+    if result.rejected:
+        # The app shows only accepted rows: say how many were left out and how to see why.
+        LOG.warning("%s: %s; run `python -m data.ingest %s -o OUT.csv --rejects REJECTS.csv` "
+                    "for the reasons", Path(path).name, result.summary(), path)  # fmt: skip
     return result.records.reset_index(drop=True)
 
 

@@ -271,3 +271,10 @@ def test_command_summarises_placement_and_flags(fixtures_dir: Path, run_module, 
     for expected in ("placed by (geocode_quality):", "input", "gazetteer-fuzzy", "alias",
                      "flags:", "latlon-swapped", "outside-country"):  # fmt: skip
         assert expected in report
+
+
+def test_load_records_reports_left_out_rows(fixtures_dir: Path, caplog) -> None:
+    records = load_records(fixtures_dir / "bad_values.csv")
+    assert len(records) == 3
+    assert "19 rows read, 3 accepted, 16 rejected" in caplog.text
+    assert "--rejects" in caplog.text

@@ -1,7 +1,6 @@
 """Statistics of the filtered records: the KPIs and breakdowns the page shows, JSON-ready."""
 
 import numpy as np
-import pandas as pd
 
 from analysis.dataset import Dataset
 
@@ -11,15 +10,6 @@ SME_BINS = (0, 10, 25, 50, 100, 250, 500, 1000)
 HEATMAP_COUNTRIES = 15
 LABELLED = ("gold", "silver", "bronze")
 THIRD_COUNTRY = "third-country"
-
-
-def summarise(records: pd.DataFrame) -> dict[str, int]:
-    """Return the headline counts: clusters, countries and member SMEs."""
-    return {
-        "clusters": len(records),
-        "countries": int(records["country_code"].nunique()),
-        "sme_members": int(records["sme_members"].sum()),
-    }
 
 
 def compute_stats(dataset: Dataset, mask: np.ndarray) -> dict:

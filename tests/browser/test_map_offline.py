@@ -108,6 +108,9 @@ def test_cluster_counts_render_from_local_glyphs_and_views_switch(watched_page, 
     assert page.evaluate(f"{SHOWN}.length") == 14
     assert show(page, "grid", meta="grid", layer_suffix="grid-circle") > 0
     assert show(page, "label", meta="points", layer_suffix="-cluster-count") > 0
-    assert glyph_status and set(glyph_status) == {200}
+    # Rendered count labels prove the glyphs loaded; a worker's fetch may go unreported, so
+    # check every reported glyph response and that our route serves the file.
+    assert set(glyph_status) <= {200}
+    assert page.request.get(map_server + GLYPHS).ok
     assert watch.external_requests() == []
     assert watch.errors == []

@@ -42,7 +42,9 @@ def build_profile_body(record: pd.Series) -> html.Div:
 
 def _facts(record: pd.Series) -> html.Dl:
     label = _text(record["label"])
-    if _given(record["label_valid_until"]) and label != "none":
+    if label == "none":
+        label = "No label"
+    elif _given(record["label_valid_until"]):
         label += f" (valid until {record['label_valid_until']:%Y-%m-%d})"
     website = record["website"]
     rows = [

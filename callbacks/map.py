@@ -8,6 +8,7 @@ from api.routes import COUNTRIES_URL
 from layouts import ids
 from layouts.profile import build_profile_body
 from mapping.figures import make_cluster_map
+from mapping.view import fit_view
 
 
 def register(app: Dash, dataset: Dataset, *, map_options: dict) -> None:
@@ -23,8 +24,14 @@ def register(app: Dash, dataset: Dataset, *, map_options: dict) -> None:
     def redraw(search, color_by, mode):
         spec, _ = parse_query_string(search or "", dataset=dataset)
         records = dataset.records[apply_filter(dataset, spec)]
-        return make_cluster_map(records, countries_url=COUNTRIES_URL, color_by=color_by,
-                                mode=mode, **map_options)  # fmt: skip
+        figure = make_cluster_map(records, countries_url=COUNTRIES_URL, color_by=color_by,
+                                  mode=mode, **map_options)  # fmt: skip
+        view = fit_view(records["lat"], records["lon"]) if not spec.is_empty else None
+        if view is not None and spec.bbox is None:
+            # A new filter frames its clusters; the user's pan and zoom survive colour and
+            # mode changes (same uirevision) but not a new filter.
+            figure.update_layout(map=view, uirevision=spec.to_query_string())
+        return figure
 
     @app.callback(
         Output(ids.PROFILE, "is_open"),

@@ -8,26 +8,48 @@ from flask_compress import Compress
 import api.clusters
 import api.routes
 import callbacks.dashboard
-import callbacks.filters
 import callbacks.layout
 import callbacks.map
-from analysis.dataset import Dataset, prepare
+import callbacks.state
+import callbacks.table
+from analysis.dataset import prepare
+from analysis.params import shown_filters
+from analysis.store import DatasetStore
 from data.errors import AtlasError
 from data.ingest import load_records
+from layouts.filters import option_list
 from layouts.page import build_page
+from mapping.modes import COLOR_CHOICES, MAP_MODES, offered
 from mapping.nuts import load_nuts
 from settings import Settings, load_settings
 
-FILTER_OPTIONS = (
-    "scope", "country", "region", "nuts2", "ecosystem", "sector", "emerging", "label",
-    "partnership",
-)  # fmt: skip
+# The page is in English: screen readers and translation tools read this.
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="en">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        <footer>
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </footer>
+    </body>
+</html>"""
 
 
 def create_app(settings: Settings | None = None) -> Dash:
     """Load the records once and return the Dash app serving them."""
     settings = settings or Settings()
     dataset = prepare(load_records(settings.data, options=settings.ingest_options))
+    store = DatasetStore(dataset, name="Demo data" if settings.is_demo else settings.data.name)
+    nuts_regions = load_nuts(settings.nuts) if settings.nuts is not None else None
+    features = frozenset({"nuts"} if nuts_regions is not None else ())
     app = Dash(
         __name__,
         title="Cluster Atlas",
@@ -35,30 +57,30 @@ def create_app(settings: Settings | None = None) -> Dash:
         serve_locally=True,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
+    app.index_string = INDEX_STRING
     Compress(app.server)
-    nuts_regions = load_nuts(settings.nuts) if settings.nuts is not None else None
+    options = map_options(settings, nuts_regions)
     api.routes.register(app.server, nuts=nuts_regions)
-    api.clusters.register(app.server, dataset, map_options=map_options(settings, nuts_regions))
-    nuts = nuts_regions is not None
+    api.clusters.register(app.server, store, features=features, map_options=options)
+    filters = shown_filters(features)
     app.layout = build_page(
-        options=filter_options(dataset), total=len(dataset.records), is_demo=settings.is_demo,
-        nuts=nuts,
+        filters=filters,
+        options={f.name: option_list(f, dataset.options(f.name), dataset.option_counts(f.name))
+                 for f in filters if f.kind == "keys"},
+        modes=offered(MAP_MODES, features), colors=COLOR_CHOICES,
+        total=len(dataset), is_demo=settings.is_demo, nuts="nuts" in features,
     )  # fmt: skip
-    callbacks.filters.register(app, dataset, nuts=nuts)
-    callbacks.dashboard.register(app, dataset)
-    callbacks.map.register(app, dataset, map_options=map_options(settings, nuts_regions))
+    callbacks.state.register(app, store, features=features)
+    callbacks.dashboard.register(app, store, features=features)
+    callbacks.map.register(app, store, features=features, map_options=options)
+    callbacks.table.register(app, store, features=features)
     callbacks.layout.register(app)
     return app
 
 
-def filter_options(dataset: Dataset) -> dict[str, list[tuple[str, str]]]:
-    """Return the choices of every filter control, from the loaded records."""
-    return {param: dataset.options(param) for param in FILTER_OPTIONS}
-
-
 def map_options(settings: Settings, nuts_regions) -> dict:
-    """Return the map's settings-driven keyword arguments (base tiles, NUTS-2 regions)."""
-    options = {"tiles": settings.tiles}
+    """Return the map's settings-driven keyword arguments (base layers, tiles, NUTS-2)."""
+    options = {"countries_url": api.routes.COUNTRIES_URL, "tiles": settings.tiles}
     if nuts_regions is not None:
         options.update(nuts=nuts_regions, nuts_url=api.routes.NUTS2_URL)
     return options

@@ -2,31 +2,20 @@
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
 from analysis._facets import Facet, list_facet, single_facet
 from analysis._search import SearchIndex, build_search_index
+from analysis.params import KEY_FILTERS, RANGE_FILTERS, FilterParam
 from data.countries import country_name
-from data.schema import TAXONOMY_COLUMNS
 from data.taxonomies import vocabulary
-from data.text import normalise_key, slugify
+from data.text import normalise_key
 
-# Filter parameters whose records hold one value per cluster, and their canonical columns.
-SINGLE_PARAMS = {
-    "scope": "scope", "country": "country_code", "region": "region_code", "nuts2": "nuts2",
-    "label": "label",
-}  # fmt: skip
-# Filter parameters whose records hold a list of values per cluster.
-LIST_PARAMS = {
-    "ecosystem": "ecosystems", "sector": "sectors", "emerging": "emerging_industries",
-    "partnership": "partnerships",
-}  # fmt: skip
-FACET_PARAMS = (*SINGLE_PARAMS, *LIST_PARAMS)
-NUMBER_COLUMNS = ("sme_members", "founded")
+NUMBER_COLUMNS = tuple(f.column for f in RANGE_FILTERS)
 SEARCH_COLUMNS = ("name", "acronym", "city", "description")
-LABEL_NAMES = {"none": "No label"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -43,6 +32,11 @@ class Dataset:
     def __len__(self) -> int:
         """Return the number of records."""
         return len(self.records)
+
+    @cached_property
+    def positions(self) -> dict[str, int]:
+        """Map each cluster_id to its row position."""
+        return {str(cid): i for i, cid in enumerate(self.records["cluster_id"])}
 
     def options(self, param: str) -> list[tuple[str, str]]:
         """Return the (slug or code, display label) pairs of `param` present in the records."""
@@ -68,8 +62,7 @@ def prepare(records: pd.DataFrame) -> Dataset:
     The `Dataset` that `analysis.filters.apply_filter` and the statistics read.
     """
     records = records.reset_index(drop=True)
-    facets = {param: _single(records, param) for param in SINGLE_PARAMS}
-    facets |= {param: _listed(records, param) for param in LIST_PARAMS}
+    facets = {param.name: _facet(records, param) for param in KEY_FILTERS}
     numbers = {c: records[c].astype("Float64").to_numpy(np.float64, na_value=np.nan)
                for c in NUMBER_COLUMNS}  # fmt: skip
     # float64, not float32: inclusive bbox edges must agree with the records' own values.
@@ -85,32 +78,33 @@ def search_texts(records: pd.DataFrame) -> pd.Series:
     return parts[0].str.cat(parts[1:], sep=" ")
 
 
-def _single(records: pd.DataFrame, param: str) -> Facet:
-    column = records[SINGLE_PARAMS[param]]
-    key, label, order = _SINGLE_STYLE[param](records)
-    return single_facet(param, column, key=key, label=label, order=order)
+def _facet(records: pd.DataFrame, param: FilterParam) -> Facet:
+    """Return the facet of a `keys` filter: keys read as the filter reads them, labelled."""
+    label, order = _LABELS[param.labels](records, param)
+    build = list_facet if param.is_list else single_facet
+    return build(param.name, records[param.column], key=param.rule.canonical, label=label,
+                 order=order)  # fmt: skip
 
 
-def _listed(records: pd.DataFrame, param: str) -> Facet:
-    column = LIST_PARAMS[param]
-    if column not in TAXONOMY_COLUMNS:  # partnerships: sorted by name
-        return list_facet(param, records[column], key=slugify, label=str, order=_by_label)
-    # Taxonomy values keep their vocabulary's order.
-    rank = {term: i for i, term in enumerate(vocabulary(TAXONOMY_COLUMNS[column]).terms)}
-    return list_facet(
-        param, records[column], key=slugify, label=str,
-        order=lambda key, label: (rank.get(label, len(rank)), normalise_key(label)),
-    )  # fmt: skip
-
-
-Style = tuple[Callable[[str], str], Callable[[str], str], Callable[[str, str], object] | None]
+Labels = tuple[Callable[[str], str], Callable[[str, str], object] | None]
 
 
 def _by_label(key: str, label: str) -> object:
     return normalise_key(label)
 
 
-def _country_style(records: pd.DataFrame) -> Style:
+def _vocabulary_labels(records: pd.DataFrame, param: FilterParam) -> Labels:
+    # Taxonomy values keep their vocabulary's order and display names ("No label").
+    terms = vocabulary(param.vocabulary)
+    rank = {term: i for i, term in enumerate(terms.terms)}
+    by_slug = terms.by_slug
+    return terms.display_name, lambda key, label: (
+        rank.get(by_slug.get(key, ""), len(rank)),
+        normalise_key(label),
+    )
+
+
+def _country_labels(records: pd.DataFrame, param: FilterParam) -> Labels:
     pairs = records[["country_code", "country"]].dropna().drop_duplicates("country_code")
     names = dict(zip(pairs["country_code"].astype(str), pairs["country"].astype(str), strict=True))
 
@@ -120,21 +114,20 @@ def _country_style(records: pd.DataFrame) -> Style:
         except KeyError:  # a code pycountry lacks: fall back on the record's own name
             return names.get(code, code)
 
-    return str, label, _by_label
+    return label, _by_label
 
 
-def _region_style(records: pd.DataFrame) -> Style:
+def _region_labels(records: pd.DataFrame, param: FilterParam) -> Labels:
     pairs = records[["region_code", "region_name"]].dropna().drop_duplicates("region_code")
     names = dict(
         zip(pairs["region_code"].astype(str), pairs["region_name"].astype(str), strict=True)
     )
-    return str, lambda code: f"{names.get(code, code)} ({code})", _by_label
+    return lambda code: f"{names.get(code, code)} ({code})", _by_label
 
 
-_SINGLE_STYLE: dict[str, Callable[[pd.DataFrame], Style]] = {
-    "scope": lambda records: (slugify, str, None),
-    "label": lambda records: (slugify, lambda term: LABEL_NAMES.get(term, term), None),
-    "country": _country_style,
-    "region": _region_style,
-    "nuts2": lambda records: (str, str, _by_label),
+_LABELS: dict[str, Callable[[pd.DataFrame, FilterParam], Labels]] = {
+    "vocabulary": _vocabulary_labels,
+    "country": _country_labels,
+    "region": _region_labels,
+    "name": lambda records, param: (str, _by_label),
 }

@@ -1,15 +1,14 @@
 """The one filter state (FilterSpec) shared by page URL, UI and API, and the mask it selects.
 
-Parameters, identical in the page URL and the API (see DESIGN.md, "Public interface"):
-`q, scope, country, region, nuts2, ecosystem, sector, emerging, label, partnership, sme_min,
-sme_max, founded_min, founded_max, bbox=minlon,minlat,maxlon,maxlat`. Values of one parameter
-are comma-separated and mean "any of"; parameters combine with AND; ranges are inclusive and a
-record whose number is unknown is outside every range. `q` keeps records whose name, acronym,
-city or description contains every word of it (case and accents ignored).
+FilterSpec's fields come from the parameter table (`analysis.params.FILTERS`): one field per
+query parameter, in the table's order. Values of one parameter are comma-separated and mean
+"any of"; parameters combine with AND; ranges are inclusive and a record whose number is
+unknown is outside every range. `q` keeps records whose name, acronym, city or description
+contains every word of it (case and accents ignored).
 """
 
 from collections.abc import Collection
-from dataclasses import dataclass, fields, replace
+from dataclasses import field, fields, make_dataclass, replace
 from typing import Self
 from urllib.parse import parse_qsl, urlencode
 
@@ -18,58 +17,26 @@ import numpy as np
 from analysis import _parsing
 from analysis._parsing import Query
 from analysis.dataset import Dataset
+from analysis.params import BY_NAME, FILTERS, PARAMS, FilterParam
 from data.text import fold_accents
 
-KEY_PARAMS = (
-    "scope", "country", "region", "nuts2", "ecosystem", "sector", "emerging", "label",
-    "partnership",
-)  # fmt: skip
-RANGE_PARAMS = ("sme_min", "sme_max", "founded_min", "founded_max")
-PARAMS = ("q", *KEY_PARAMS, *RANGE_PARAMS, "bbox")
-# Each range parameter: the dataset number it bounds and whether it is the lower bound.
-RANGE_BOUNDS = {
-    "sme_min": ("sme_members", True), "sme_max": ("sme_members", False),
-    "founded_min": ("founded", True), "founded_max": ("founded", False),
-}  # fmt: skip
-
 Keys = tuple[str, ...]
+Box = tuple[float, float, float, float]
+# The field type and default of each kind of filter.
+_KIND_FIELDS = {"text": (str, ""), "keys": (Keys, ()), "range": (int | None, None),
+                "box": (Box | None, None)}  # fmt: skip
+# Each query parameter -> the filter it belongs to (a range has two parameters).
+FILTER_OF = {param: f for f in FILTERS for param in f.params}
 
 
-@dataclass(frozen=True)
-class FilterSpec:
-    """Which records to show; every value is stored in canonical form (see `__post_init__`)."""
-
-    q: str = ""
-    scope: Keys = ()
-    country: Keys = ()
-    region: Keys = ()
-    nuts2: Keys = ()
-    ecosystem: Keys = ()
-    sector: Keys = ()
-    emerging: Keys = ()
-    label: Keys = ()
-    partnership: Keys = ()
-    sme_min: int | None = None
-    sme_max: int | None = None
-    founded_min: int | None = None
-    founded_max: int | None = None
-    bbox: tuple[float, float, float, float] | None = None
+class _FilterSpecMethods:
+    """Behaviour of FilterSpec; the fields are generated from the parameter table."""
 
     def __post_init__(self) -> None:
         """Canonicalise: whitespace of q collapsed, keys sorted and unique, numbers typed."""
         # Canonical values make equal filters compare (and hash, and cache) equal.
-        set_value = object.__setattr__
-        set_value(self, "q", " ".join(str(self.q or "").split()))
-        for param in KEY_PARAMS:
-            set_value(self, param, _as_keys(getattr(self, param)))
-        for param in RANGE_PARAMS:
-            value = getattr(self, param)
-            set_value(self, param, None if value is None else int(value))
-        if self.bbox is not None:
-            box = tuple(float(v) for v in self.bbox)
-            if len(box) != 4:
-                raise ValueError(f"bbox needs 4 numbers, not {len(box)}")
-            set_value(self, "bbox", box)
+        for name in PARAMS:
+            object.__setattr__(self, name, _canonical(FILTER_OF[name], getattr(self, name)))
 
     @classmethod
     def parse(
@@ -87,16 +54,9 @@ class FilterSpec:
             Parameters that belong to the caller (e.g. a map's `zoom`): not reported as unknown.
         """
         raw, notices = _parsing.collect(query, known=PARAMS, ignore=ignore)
-        values: dict[str, object] = {"q": " ".join(raw.get("q", []))}
-        for param in KEY_PARAMS:
-            values[param] = _parsing.parse_keys(
-                param, raw.get(param, []), dataset=dataset, notices=notices
-            )
-        for param in RANGE_PARAMS:
-            values[param] = _parsing.parse_whole(param, raw.get(param, []), notices=notices)
-        for low, high in (("sme_min", "sme_max"), ("founded_min", "founded_max")):
-            _order_range(values, low, high, notices=notices)
-        values["bbox"] = _parsing.parse_bbox(raw.get("bbox", []), notices=notices)
+        values: dict[str, object] = {}
+        for spec in FILTERS:
+            values.update(_read(spec, raw, dataset=dataset, notices=notices))
         return cls(**values), notices
 
     def to_query(self) -> dict[str, str]:
@@ -106,7 +66,7 @@ class FilterSpec:
             value = getattr(self, param)
             if value is None or value in ("", ()):
                 continue
-            if param == "bbox":
+            if FILTER_OF[param].kind == "box":
                 query[param] = _parsing.format_bbox(value)
             else:
                 query[param] = ",".join(value) if isinstance(value, tuple) else str(value)
@@ -120,7 +80,7 @@ class FilterSpec:
     @property
     def is_empty(self) -> bool:
         """Return whether the filter keeps every record."""
-        return self == FilterSpec()
+        return not self.to_query()
 
     def with_value(self, param: str, value: object) -> Self:
         """Return a copy with `param` set to `value` (None or "" clears it)."""
@@ -131,45 +91,126 @@ class FilterSpec:
         """Return a copy with `value` added to or removed from `param` (cross-filtering)."""
         _check_param(param)
         current = getattr(self, param)
-        if param in KEY_PARAMS:
+        if FILTER_OF[param].kind == "keys":
             return replace(self, **{param: set(current) ^ {str(value)}})
         return self.with_value(param, None if current == value else value)
+
+
+def _spec_fields() -> list[tuple]:
+    kinds = [(param, *_KIND_FIELDS[FILTER_OF[param].kind]) for param in PARAMS]
+    return [(name, kind, field(default=default)) for name, kind, default in kinds]
+
+
+FilterSpec = make_dataclass("FilterSpec", _spec_fields(), bases=(_FilterSpecMethods,), frozen=True)
+FilterSpec.__module__ = __name__
+FilterSpec.__doc__ = "Which records to show; every value is stored in canonical form."
 
 
 def parse_query_string(
     qs: str, *, dataset: Dataset | None = None, ignore: Collection[str] = ()
 ) -> tuple[FilterSpec, list[str]]:
     """Return the filter and notices of a query string, with or without its leading "?"."""
+    return FilterSpec.parse(query_dict(qs), dataset=dataset, ignore=ignore)
+
+
+def query_dict(qs: str) -> dict[str, list[str]]:
+    """Return parameter -> values of a query string (blank values kept, order kept)."""
     query: dict[str, list[str]] = {}
     for name, value in parse_qsl(qs.removeprefix("?"), keep_blank_values=True):
         query.setdefault(name, []).append(value)
-    return FilterSpec.parse(query, dataset=dataset, ignore=ignore)
+    return query
+
+
+def filter_masks(dataset: Dataset, spec: FilterSpec) -> dict[str, np.ndarray]:
+    """Return the mask of each active filter (by filter name); all of them AND-ed filter."""
+    masks: dict[str, np.ndarray] = {}
+    for param in FILTERS:
+        values = tuple(getattr(spec, name) for name in param.params)
+        if any(value not in (None, "", ()) for value in values):
+            masks[param.name] = _MASKS[param.kind](dataset, param, *values)
+    return masks
 
 
 def apply_filter(dataset: Dataset, spec: FilterSpec) -> np.ndarray:
     """Return the boolean mask of the records that `spec` keeps (vectorised, no row loop)."""
-    mask = np.ones(len(dataset), dtype=bool)
-    for param in KEY_PARAMS:
-        if keys := getattr(spec, param):
-            mask &= dataset.facets[param].select(keys)
-    for param, (column, is_lower) in RANGE_BOUNDS.items():
-        if (bound := getattr(spec, param)) is not None:
-            numbers = dataset.numbers[column]
-            # NaN (unknown) compares False, so unknown numbers fall outside every range.
-            mask &= numbers >= bound if is_lower else numbers <= bound
-    if spec.bbox is not None:
-        mask &= _bbox_mask(dataset, spec.bbox)
-    return _search(dataset, spec.q, mask) if spec.q else mask
+    return combine(filter_masks(dataset, spec), len(dataset))
 
 
-def _bbox_mask(dataset: Dataset, box: tuple[float, float, float, float]) -> np.ndarray:
+def combine(masks: dict[str, np.ndarray], size: int, *, leave_out: str | None = None):
+    """Return the AND of `masks` (all records when there is none), leaving one filter out."""
+    mask = np.ones(size, dtype=bool)
+    for name, selected in masks.items():
+        if name != leave_out:
+            mask &= selected
+    return mask
+
+
+def facet_counts(dataset: Dataset, spec: FilterSpec) -> dict[str, dict[str, int]]:
+    """Return, per `keys` filter, how many records each value would keep with the others.
+
+    As in faceted search, a filter's own selection is left out of its counts, so that
+    "Germany (16)" reads: choosing Germany alone, under the other filters, keeps 16 records.
+    """
+    masks = filter_masks(dataset, spec)
+    return {
+        param.name: dataset.option_counts(
+            param.name, combine(masks, len(dataset), leave_out=param.name)
+        )
+        for param in FILTERS
+        if param.kind == "keys"
+    }
+
+
+def _read(
+    param: FilterParam, raw: dict[str, list[str]], *, dataset: Dataset | None, notices: list[str]
+) -> dict[str, object]:
+    """Return the field values of one filter read from the raw query values."""
+    given = [raw.get(name, []) for name in param.params]
+    if param.kind == "text":
+        return {param.name: " ".join(given[0])}
+    if param.kind == "keys":
+        return {param.name: _parsing.parse_keys(param, given[0], dataset=dataset, notices=notices)}
+    if param.kind == "box":
+        return {param.name: _parsing.parse_bbox(given[0], notices=notices)}
+    low, high = (
+        _parsing.parse_whole(name, values, lowest=param.bounds[0], notices=notices)
+        for name, values in zip(param.params, given, strict=True)
+    )
+    if low is not None and high is not None and low > high:
+        notices.append(
+            f"swapped {param.params[0]} {low} and {param.params[1]} {high}: "
+            "the minimum was above the maximum"
+        )
+        low, high = high, low
+    return dict(zip(param.params, (low, high), strict=True))
+
+
+def _keys_mask(dataset: Dataset, param: FilterParam, keys: Keys) -> np.ndarray:
+    return dataset.facets[param.name].select(keys)
+
+
+def _range_mask(
+    dataset: Dataset, param: FilterParam, low: int | None, high: int | None
+) -> np.ndarray:
+    numbers = dataset.numbers[param.column]
+    # NaN (unknown) compares False, so unknown numbers fall outside every range.
+    mask = np.isfinite(numbers)
+    if low is not None:
+        mask &= numbers >= low
+    if high is not None:
+        mask &= numbers <= high
+    return mask
+
+
+def _box_mask(dataset: Dataset, param: FilterParam, box: Box) -> np.ndarray:
     min_lon, min_lat, max_lon, max_lat = box
     lon, lat = dataset.lon, dataset.lat
     return (lon >= min_lon) & (lon <= max_lon) & (lat >= min_lat) & (lat <= max_lat)
 
 
-def _search(dataset: Dataset, q: str, mask: np.ndarray) -> np.ndarray:
-    """Narrow `mask` to records whose searched fields contain every word of `q`."""
+def _text_mask(dataset: Dataset, param: FilterParam, q: str) -> np.ndarray:
+    """Return the records whose searched fields contain every word of `q`."""
+    mask = np.ones(len(dataset), dtype=bool)
     for word in fold_accents(q).split():
         if not mask.any():
             break
@@ -177,11 +218,22 @@ def _search(dataset: Dataset, q: str, mask: np.ndarray) -> np.ndarray:
     return mask
 
 
-def _order_range(values: dict[str, object], low: str, high: str, *, notices: list[str]) -> None:
-    lo, hi = values[low], values[high]
-    if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
-        values[low], values[high] = hi, lo
-        notices.append(f"swapped {low} {lo} and {high} {hi}: the minimum was above the maximum")
+_MASKS = {"text": _text_mask, "keys": _keys_mask, "range": _range_mask, "box": _box_mask}
+
+
+def _canonical(param: FilterParam, value: object) -> object:
+    if param.kind == "text":
+        return " ".join(str(value or "").split())
+    if param.kind == "keys":
+        return _as_keys(value)
+    if param.kind == "range":
+        return None if value is None else int(value)
+    if value is None:
+        return None
+    box = tuple(float(v) for v in value)
+    if len(box) != 4:
+        raise ValueError(f"{param.name} needs 4 numbers, not {len(box)}")
+    return box
 
 
 def _as_keys(value: object) -> Keys:
@@ -198,3 +250,7 @@ def _check_param(param: str) -> None:
 
 def _default(param: str) -> object:
     return next(f.default for f in fields(FilterSpec) if f.name == param)
+
+
+__all__ = ["BY_NAME", "PARAMS", "FilterSpec", "apply_filter", "facet_counts", "filter_masks",
+           "parse_query_string", "query_dict"]  # fmt: skip

@@ -1,6 +1,6 @@
 """API routes of the filtered records: CSV and GeoJSON downloads, statistics, the map figure.
 
-Every route reads the page's own filter parameters through `FilterSpec.parse`, so a query that
+Every route reads its query as the page does (`analysis.state.open_page`), so a query that
 works in the page URL works here. Malformed values never fail a request: they are ignored and
 reported as notices, in the `X-Atlas-Notices` header (a JSON list) for downloads and in the body
 for JSON. Unknown `/api/...` paths answer 404 with a JSON error.
@@ -11,56 +11,59 @@ import math
 from collections.abc import Iterable, Iterator
 from datetime import date
 
-import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import plotly.io as pio
 from flask import Flask, Response, request
 
-from analysis.dataset import Dataset
-from analysis.filters import FilterSpec, apply_filter
+from analysis.maps import MapView, make_page_map
+from analysis.state import Page, open_page
 from analysis.statistics import compute_stats
-from api.routes import COUNTRIES_URL
+from analysis.store import DatasetStore
+from analysis.table import sort_positions
 from data.exports import iter_csv, iter_geojson
-from mapping.figures import make_cluster_map
 
 NOTICES_HEADER = "X-Atlas-Notices"
 # Proxies drop headers past a few kB: a long list is cut, with a count of the rest.
 HEADER_NOTICES = 20
 # The map view parameters of /api/map.json and their allowed ranges.
 VIEW_RANGES = {"zoom": (0.0, 24.0), "lat": (-90.0, 90.0), "lon": (-180.0, 180.0)}
-MapView = dict[str, float]
 
 
-def register(server: Flask, dataset: Dataset, *, map_options: dict | None = None) -> None:
+def register(
+    server: Flask, store: DatasetStore, *, features: frozenset[str], map_options: dict
+) -> None:
     """Mount /api/clusters.csv, /api/clusters.geojson, /api/stats.json and /api/map.json.
 
-    `map_options` are the settings-driven arguments of the page's map (tiles, NUTS regions).
+    Every route resolves its query as the page does (`open_page`): same data set, filters,
+    view and notices. `map_options` are the settings-driven arguments of the page's map.
     """
+
+    def page(*, ignore: tuple[str, ...] = ()) -> Page:
+        return open_page(store, request.args, features=features, ignore=ignore)
 
     @server.get("/api/clusters.csv")
     def clusters_csv() -> Response:
-        notices, records = _filtered_records(dataset)
-        return _download(iter_csv(records), "text/csv; charset=utf-8", "csv", notices=notices)
+        shown = page()
+        records = _records(shown)
+        return _download(iter_csv(records), "text/csv; charset=utf-8", "csv", shown=shown)
 
     @server.get("/api/clusters.geojson")
     def clusters_geojson() -> Response:
-        notices, records = _filtered_records(dataset)
-        return _download(iter_geojson(records), "application/geo+json", "geojson", notices=notices)
+        shown = page()
+        records = _records(shown)
+        return _download(iter_geojson(records), "application/geo+json", "geojson", shown=shown)
 
     @server.get("/api/stats.json")
     def stats_json() -> Response:
-        spec, notices = FilterSpec.parse(request.args, dataset=dataset)
-        stats = compute_stats(dataset, apply_filter(dataset, spec))
-        return _json_response({**stats, **_echo(spec, notices)})
+        shown = page()
+        return _json_response({**compute_stats(shown.dataset, shown.mask), **_echo(shown)})
 
     @server.get("/api/map.json")
     def map_json() -> Response:
         view, view_notices = parse_view(request.args)
-        spec, notices = FilterSpec.parse(request.args, dataset=dataset, ignore=VIEW_RANGES)
-        mask = apply_filter(dataset, spec)
-        figure = make_map_figure(dataset, mask, view, options=map_options or {})
-        fields = json.dumps(_echo(spec, [*notices, *view_notices]), ensure_ascii=False)
+        shown = page(ignore=tuple(VIEW_RANGES))
+        figure = make_page_map(shown, options=map_options, view=view)
+        fields = json.dumps(_echo(shown, view_notices), ensure_ascii=False)
         # Spliced as text: plotly's own JSON encoder handles the figure's numpy arrays.
         return _json_response(fields[:-1] + ', "figure": ' + pio.to_json(figure) + "}")
 
@@ -68,19 +71,6 @@ def register(server: Flask, dataset: Dataset, *, map_options: dict | None = None
     @server.get("/api/<path:path>")
     def unknown_api(path: str) -> Response:
         return _json_response({"error": f'no API route "/api/{path}"'}, status=404)
-
-
-def make_map_figure(
-    dataset: Dataset, mask: np.ndarray, view: MapView | None, *, options: dict | None = None
-) -> go.Figure:
-    """Return the map figure the page draws (default colour and mode) for `mask`, at `view`."""
-    records = _records(dataset, mask)
-    figure = make_cluster_map(records, countries_url=COUNTRIES_URL, **(options or {}))
-    centre = _pick(view or {}, "lat", "lon")
-    layout = {**({"center": centre} if centre else {}), **_pick(view or {}, "zoom")}
-    if layout:
-        figure.update_layout(map=layout)
-    return figure
 
 
 def parse_view(args: object) -> tuple[MapView, list[str]]:
@@ -102,28 +92,27 @@ def parse_view(args: object) -> tuple[MapView, list[str]]:
     return view, notices
 
 
-def _filtered_records(dataset: Dataset) -> tuple[list[str], pd.DataFrame]:
-    spec, notices = FilterSpec.parse(request.args, dataset=dataset)
-    return notices, _records(dataset, apply_filter(dataset, spec))
+def _records(page: Page) -> pd.DataFrame:
+    """Return the page's records in the table's order (its `sort`)."""
+    order = sort_positions(page.dataset, page.positions, page.state.sort)
+    return page.dataset.records.iloc[order]
 
 
-def _records(dataset: Dataset, mask: np.ndarray) -> pd.DataFrame:
-    return dataset.records.iloc[np.flatnonzero(mask)]
-
-
-def _echo(spec: FilterSpec, notices: list[str]) -> dict:
+def _echo(page: Page, extra: Iterable[str] = ()) -> dict:
     """Return the canonical filters (as a dict and as a query string) and the notices."""
-    return {"filters": spec.to_query(), "query": spec.to_query_string(), "notices": notices}
+    filters = page.state.filters
+    return {"filters": filters.to_query(), "query": page.state.to_query_string(),
+            "notices": [*page.notices, *extra]}  # fmt: skip
 
 
 def _download(
-    chunks: Iterator[bytes], content_type: str, extension: str, *, notices: list[str]
+    chunks: Iterator[bytes], content_type: str, extension: str, *, shown: Page
 ) -> Response:
     """Return a streamed attachment named cluster-atlas-YYYY-MM-DD.<extension> (today)."""
     filename = f"cluster-atlas-{date.today().isoformat()}.{extension}"
     headers = {
         "Content-Disposition": f'attachment; filename="{filename}"',
-        NOTICES_HEADER: header_notices(notices),
+        NOTICES_HEADER: header_notices(shown.notices),
     }
     return Response(chunks, content_type=content_type, headers=headers)
 
@@ -141,7 +130,3 @@ def _json_response(body: dict | str, *, status: int = 200) -> Response:
     # json.dumps, not jsonify: jsonify sorts keys, and `filters` keeps the parameter order.
     text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
     return Response(text, status=status, content_type="application/json")
-
-
-def _pick(view: MapView, *names: str) -> dict:
-    return {name: view[name] for name in names if name in view}

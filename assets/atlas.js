@@ -1,11 +1,63 @@
-// Clientside callbacks of Cluster Atlas (no network, no state beyond the page).
+// Clientside callbacks and keyboard handling of Cluster Atlas (no network, no state beyond
+// the page). Component ids are those of layouts/ids.py.
+const ATLAS_TABLE = "cluster-table";
+const ATLAS_TABLE_SORT = "table-sort";
+
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   atlas: {
-    // Show or hide the filter panel on small screens (it is always shown on wide ones).
-    toggleFilters: function (nClicks, className) {
+    // Show or hide the filter panel on small screens (it is always shown on wide ones);
+    // "Show the results" closes it.
+    toggleFilters: function (toggleClicks, doneClicks, className) {
       const classes = (className || "").split(" ").filter(Boolean);
-      const open = classes.includes("open");
+      const done = dash_clientside.callback_context.triggered_id === "filter-done";
+      const open = classes.includes("open") || done;
       return classes.filter((c) => c !== "open").concat(open ? [] : ["open"]).join(" ");
+    },
+    // The link of the page as it is now (filters, view, open profile).
+    pageLink: function () {
+      return window.location.href;
+    },
+    // The table shows a new set of rows: apply the state's sort (from the URL) to the
+    // column headers, and reload the rows from the server.
+    reloadGrid: function (key, gridId) {
+      dash_ag_grid.getApiAsync(gridId).then((api) => {
+        const wanted = new URLSearchParams(window.location.search).get("sort") || "";
+        const column = wanted.replace(/^-/, "");
+        const state = column ? [{ colId: column, sort: wanted.startsWith("-") ? "desc" : "asc" }] : [];
+        api.applyColumnState({ state: state, defaultState: { sort: null } });
+        api.purgeInfiniteCache();
+      });
+      return window.dash_clientside.no_update;
     },
   },
 });
+
+// A sort chosen by clicking a column header goes to the page state (the server sorts).
+// Sorts applied from the URL come with another source and are not echoed back.
+function atlasWatchGrid() {
+  if (!window.dash_ag_grid || !document.getElementById(ATLAS_TABLE)) {
+    return false;
+  }
+  dash_ag_grid.getApiAsync(ATLAS_TABLE).then((api) => {
+    api.addEventListener("sortChanged", (event) => {
+      if (event.source !== "uiColumnSorted") return;
+      const sorted = api.getColumnState().find((c) => c.sort);
+      const sort = sorted ? (sorted.sort === "desc" ? "-" : "") + sorted.colId : "";
+      dash_clientside.set_props(ATLAS_TABLE_SORT, { data: sort });
+    });
+    // Enter on a row opens the cluster's profile, like a click.
+    api.addEventListener("cellKeyDown", (event) => {
+      if (event.event && event.event.key === "Enter" && event.node && event.node.id) {
+        dash_clientside.set_props(ATLAS_TABLE, {
+          cellClicked: { rowId: event.node.id, colId: event.column.getColId(),
+                         rowIndex: event.rowIndex, value: event.value, timestamp: Date.now() },
+        });
+      }
+    });
+  });
+  return true;
+}
+
+(function waitForGrid() {
+  if (!atlasWatchGrid()) setTimeout(waitForGrid, 200);
+})();

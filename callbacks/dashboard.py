@@ -1,62 +1,87 @@
-"""Render everything the filter state drives: count, notices, KPIs, charts, table, links."""
+"""Render everything the page state drives: count, notices, KPIs, charts, facets, links."""
 
-import numpy as np
-from dash import Dash, Input, Output, html
+from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 
 from analysis.charts import make_country_bars, make_ecosystem_bars, make_heatmap, make_sme_histogram
-from analysis.dataset import Dataset
-from analysis.filters import apply_filter, parse_query_string
+from analysis.filters import facet_counts
+from analysis.params import BY_NAME
+from analysis.state import Page, PageState, open_page
 from analysis.statistics import compute_stats
+from analysis.store import DatasetStore
 from layouts import ids
-from layouts.panels import build_kpis, table_rows
+from layouts.filters import option_list
+from layouts.panels import build_kpis
 
 
-def register(app: Dash, dataset: Dataset) -> None:
-    """Register the callback that redraws the statistics, table and links for a URL."""
-    # Every record's table row is built once; an update only picks the filtered ones.
-    rows = table_rows(dataset.records)
+def register(app: Dash, store: DatasetStore, *, features: frozenset[str]) -> None:
+    """Register the callback that redraws the statistics, facets and links for a URL."""
 
     @app.callback(
-        Output(ids.COUNT, "children"),
-        Output(ids.NOTICES, "children"),
-        Output(ids.NOTICES, "is_open"),
-        Output(ids.KPIS, "children"),
-        Output(ids.CHART_COUNTRY, "figure"),
-        Output(ids.CHART_ECOSYSTEM, "figure"),
-        Output(ids.CHART_HEATMAP, "figure"),
-        Output(ids.CHART_SME, "figure"),
-        Output(ids.TABLE, "rowData"),
-        Output(ids.DOWNLOAD_CSV, "href"),
-        Output(ids.DOWNLOAD_GEOJSON, "href"),
-        Input(ids.URL, "search"),
+        output={
+            "count": Output(ids.COUNT, "children"),
+            "notices": Output(ids.NOTICES, "children"),
+            "notices_open": Output(ids.NOTICES, "is_open"),
+            "no_match": Output(ids.NO_MATCH, "is_open"),
+            "kpis": Output(ids.KPIS, "children"),
+            "country": Output(ids.CHART_COUNTRY, "figure"),
+            "ecosystem": Output(ids.CHART_ECOSYSTEM, "figure"),
+            "heatmap": Output(ids.CHART_HEATMAP, "figure"),
+            "sme": Output(ids.CHART_SME, "figure"),
+            "csv": Output(ids.DOWNLOAD_CSV, "href"),
+            "geojson": Output(ids.DOWNLOAD_GEOJSON, "href"),
+            "options": Output({"type": ids.FACET, "param": ALL}, "options"),
+            "table_key": Output(ids.TABLE_KEY, "data"),
+        },
+        inputs={"search": Input(ids.URL, "search")},
+        state={"table_key": State(ids.TABLE_KEY, "data")},
     )
-    def render(search):
-        return render_dashboard(dataset, search or "", rows=rows)
+    def render(search, table_key):
+        page = open_page(store, search or "", features=features)
+        facets = [item["id"]["param"] for item in ctx.outputs_grouping["options"]]
+        outputs = render_dashboard(page, facets=facets)
+        # The grid reloads its rows only when what it shows changed (not for a profile).
+        if outputs["table_key"] == table_key:
+            outputs["table_key"] = no_update
+        return outputs
 
 
-def render_dashboard(dataset: Dataset, search: str, *, rows: list[dict]) -> tuple:
-    """Return the outputs of one filter update; `rows` are all records' table rows."""
-    spec, notices = parse_query_string(search, dataset=dataset)
-    mask = apply_filter(dataset, spec)
-    stats = compute_stats(dataset, mask)
+def render_dashboard(page: Page, *, facets: list[str]) -> dict:
+    """Return the outputs of one state update; `facets` are the filters whose options count."""
+    stats = compute_stats(page.dataset, page.mask)
     kpis = stats["kpis"]
-    query = spec.to_query_string()
-    return (
-        f"{kpis['clusters']:,} of {kpis['total_clusters']:,} clusters",
-        _notice_list(notices),
-        bool(notices),
-        build_kpis(kpis).children,
-        make_country_bars(stats),
-        make_ecosystem_bars(stats),
-        make_heatmap(stats),
-        make_sme_histogram(stats),
-        [rows[i] for i in np.flatnonzero(mask)],
-        f"/api/clusters.csv{query}",
-        f"/api/clusters.geojson{query}",
-    )
+    downloads = download_query(page.state)
+    counts = facet_counts(page.dataset, page.state.filters)
+    return {
+        "count": f"{kpis['clusters']:,} of {kpis['total_clusters']:,} clusters",
+        "notices": _notice_list(page.notices),
+        "notices_open": bool(page.notices),
+        "no_match": kpis["clusters"] == 0,
+        "kpis": build_kpis(kpis).children,
+        "country": make_country_bars(stats),
+        "ecosystem": make_ecosystem_bars(stats),
+        "heatmap": make_heatmap(stats),
+        "sme": make_sme_histogram(stats),
+        "csv": f"/api/clusters.csv{downloads}",
+        "geojson": f"/api/clusters.geojson{downloads}",
+        "options": [
+            option_list(
+                BY_NAME[param],
+                page.dataset.options(param),
+                counts[param],
+                selected=getattr(page.state.filters, param),
+            )
+            for param in facets
+        ],  # fmt: skip
+        "table_key": downloads or "?",
+    }
 
 
-def _notice_list(notices: list[str]):
+def download_query(state: PageState) -> str:
+    """Return the query of the downloads: the records the table shows, in its order."""
+    return PageState(state.filters, sort=state.sort, data=state.data).to_query_string()
+
+
+def _notice_list(notices: tuple[str, ...]):
     if not notices:
         return None
     return [html.Strong("Some parts of this link were ignored: "),

@@ -20,6 +20,18 @@ class Vocabulary:
 
     name: str
     terms: tuple[str, ...]
+    # Term -> the name shown to people ("none" -> "No label"), and term -> map colour.
+    display: tuple[tuple[str, str], ...] = ()
+    colors: tuple[tuple[str, str], ...] = ()
+
+    def display_name(self, term: str) -> str:
+        """Return the name shown for `term` (the term itself unless the data names it)."""
+        return dict(self.display).get(term, term)
+
+    @property
+    def palette(self) -> dict[str, str]:
+        """Map each term that has a colour to it, in the vocabulary's order."""
+        return dict(self.colors)
 
     @property
     def by_key(self) -> dict[str, str]:
@@ -52,11 +64,21 @@ def _keys(terms: tuple[str, ...]) -> dict[str, str]:
 def load_taxonomies(path: Path = TAXONOMIES_PATH) -> dict[str, Vocabulary]:
     """Load every vocabulary of the taxonomy file, keyed by its name."""
     raw = json.loads(path.read_text(encoding="utf-8"))
-    return {
-        name: Vocabulary(name, tuple(terms))
-        for name, terms in raw.items()
-        if not name.startswith("_")
-    }
+    return {name: _vocabulary(name, spec) for name, spec in raw.items() if not name.startswith("_")}
+
+
+def _vocabulary(name: str, spec: list | dict) -> Vocabulary:
+    """Read a vocabulary given as a list of terms or as {terms, display, colors}."""
+    if isinstance(spec, list):
+        return Vocabulary(name, tuple(spec))
+    terms = tuple(spec["terms"])
+    colors = spec.get("colors", {})
+    return Vocabulary(
+        name,
+        terms,
+        display=tuple(spec.get("display", {}).items()),
+        colors=tuple((term, colors[term]) for term in terms if term in colors),
+    )
 
 
 def vocabulary(name: str) -> Vocabulary:

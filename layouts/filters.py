@@ -1,54 +1,21 @@
-"""The filter side panel: one labelled control per FilterSpec parameter."""
+"""The filter side panel: one labelled control per filter of the parameter table."""
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from analysis.params import FilterParam
 from layouts import ids
 
-DROPDOWNS = (
-    (ids.COUNTRY, "country", "Country"),
-    (ids.REGION, "region", "Region"),
-    (ids.NUTS2, "nuts2", "NUTS-2 region"),
-    (ids.ECOSYSTEM, "ecosystem", "Industrial ecosystem"),
-    (ids.SECTOR, "sector", "Sector (cluster category)"),
-    (ids.EMERGING, "emerging", "Emerging industry"),
-    (ids.PARTNERSHIP, "partnership", "Strategic partnership"),
-)
-CHECKLISTS = ((ids.SCOPE, "scope", "Where"), (ids.LABEL, "label", "Excellence label"))
-RANGES = (
-    (ids.SME_MIN, ids.SME_MAX, "Member SMEs", 0, None),
-    (ids.FOUNDED_MIN, ids.FOUNDED_MAX, "Founded", 1800, 2100),
-)
+Options = list[dict]
 
 
-def build_filters(options: dict[str, list[tuple[str, str]]], *, nuts: bool) -> html.Aside:
-    """Return the filter panel; `options` maps each parameter to its (value, label) pairs."""
-    search = _field(
-        "Search",
-        ids.SEARCH,
-        dbc.Input(
-            id=ids.SEARCH,
-            type="search",
-            debounce=True,
-            placeholder="Name, acronym, city, text",
-        ),
-    )
-    checklists = [_checklist(cid, label, options[param]) for cid, param, label in CHECKLISTS]
-    dropdowns = [
-        _dropdown(cid, label, options[param])
-        for cid, param, label in DROPDOWNS
-        if nuts or param != "nuts2"
-    ]
+def build_filters(filters: tuple[FilterParam, ...], options: dict[str, Options]) -> html.Aside:
+    """Return the filter panel; `options` maps each `keys` filter to its control's options."""
+    controls = [_CONTROLS[param.control](param, options.get(param.name, [])) for param in filters]
     return html.Aside(
         [
             html.H2("Filters", className="h6 text-uppercase text-muted"),
-            search,
-            checklists[0],
-            *dropdowns[:2],
-            *dropdowns[2:],
-            checklists[1],
-            *[_range(*spec) for spec in RANGES],
-            _bbox(),
+            *controls,
             dbc.Button(
                 "Reset all filters",
                 id=ids.RESET,
@@ -57,6 +24,14 @@ def build_filters(options: dict[str, list[tuple[str, str]]], *, nuts: bool) -> h
                 size="sm",
                 className="w-100 mt-2",
             ),
+            # On a phone the panel covers the page: this closes it on the results.
+            dbc.Button(
+                "Show the results",
+                id=ids.FILTER_DONE,
+                color="primary",
+                size="sm",
+                className="w-100 mt-2 atlas-filter-done",
+            ),
         ],
         id=ids.FILTER_PANEL,
         className="atlas-filters",
@@ -64,53 +39,90 @@ def build_filters(options: dict[str, list[tuple[str, str]]], *, nuts: bool) -> h
     )
 
 
-def _field(label: str, control_id: str, control) -> html.Div:
+def option_list(
+    param: FilterParam, choices: list[tuple[str, str]], counts: dict[str, int], *, selected=()
+) -> Options:
+    """Return control options "Germany (16)" for (value, label) pairs and their counts.
+
+    A dropdown leaves out values that would keep no record (as Datasette's facets do), except
+    the `selected` ones, which must stay visible to be removed; a checklist shows them all.
+    """
+    shown = [
+        (value, label)
+        for value, label in choices
+        if counts.get(value, 0) or value in selected or param.control == "checklist"
+    ]
+    return [{"label": f"{label} ({counts.get(value, 0):,})", "value": value}
+            for value, label in shown]  # fmt: skip
+
+
+def _field(label: str, control_id: str, control, *, help_text: str) -> html.Div:
     return html.Div(
         [
-            html.Label(label, htmlFor=control_id, className="form-label small fw-semibold mb-1"),
+            html.Label(
+                label, htmlFor=control_id, className="form-label small fw-semibold mb-1",
+                title=help_text,
+            ),
             control,
         ],
         className="mb-2",
+    )  # fmt: skip
+
+
+def _search(param: FilterParam, options: Options) -> html.Div:
+    control_id = ids.field(param.name)
+    box = dbc.Input(
+        id=control_id,
+        type="search",
+        debounce=True,
+        placeholder="Name, acronym, city, text",
+        value="",
     )
+    return _field(param.label, ids.dom_id(control_id), box, help_text=param.help)
 
 
-def _dropdown(control_id: str, label: str, choices: list[tuple[str, str]]) -> html.Div:
-    return _field(
-        label,
-        control_id,
-        dcc.Dropdown(
-            id=control_id,
-            options=[{"label": text, "value": value} for value, text in choices],
-            value=[],
-            multi=True,
-            placeholder="Any",
-            className="atlas-dropdown",
-        ),
+def _dropdown(param: FilterParam, options: Options) -> html.Div:
+    control_id = ids.facet(param.name)
+    dropdown = dcc.Dropdown(
+        id=control_id,
+        options=options,
+        value=[],
+        multi=True,
+        placeholder="Any",
+        className="atlas-dropdown",
+        optionHeight=44,
     )
+    return _field(param.label, ids.dom_id(control_id), dropdown, help_text=param.help)
 
 
-def _checklist(control_id: str, label: str, choices: list[tuple[str, str]]) -> html.Div:
+def _checklist(param: FilterParam, options: Options) -> html.Fieldset:
     return html.Fieldset(
         [
-            html.Legend(label, className="form-label small fw-semibold mb-1"),
+            html.Legend(param.label, className="form-label small fw-semibold mb-1"),
             dcc.Checklist(
-                id=control_id,
+                id=ids.facet(param.name),
+                options=options,
                 value=[],
                 inline=True,
                 inputClassName="me-1",
                 labelClassName="me-3 small",
-                options=[{"label": text, "value": value} for value, text in choices],
             ),
         ],
         className="mb-2",
+        title=param.help,
     )
 
 
-def _range(min_id: str, max_id: str, label: str, low: int, high: int | None) -> html.Fieldset:
-    def number(control_id: str, placeholder: str) -> list:
+def _range(param: FilterParam, options: Options) -> html.Fieldset:
+    low, high = param.bounds
+
+    def number(name: str, placeholder: str) -> list:
+        control_id = ids.field(name)
         # A visually hidden label names each box for screen readers ("Founded from").
         hidden = html.Label(
-            f"{label} {placeholder}", htmlFor=control_id, className="visually-hidden"
+            f"{param.label} {placeholder}",
+            htmlFor=ids.dom_id(control_id),
+            className="visually-hidden",
         )
         box = dbc.Input(
             id=control_id,
@@ -124,33 +136,48 @@ def _range(min_id: str, max_id: str, label: str, low: int, high: int | None) -> 
         )
         return [hidden, box]
 
+    first, last = param.params
     return html.Fieldset(
         [
-            html.Legend(label, className="form-label small fw-semibold mb-1"),
+            html.Legend(param.label, className="form-label small fw-semibold mb-1"),
             html.Div(
-                [*number(min_id, "from"), html.Span("–", className="mx-1"), *number(max_id, "to")],
+                [*number(first, "from"), html.Span("–", className="mx-1"), *number(last, "to")],
                 className="d-flex align-items-center",
             ),
         ],
         className="mb-2",
+        title=param.help,
     )
 
 
-def _bbox() -> html.Div:
+def _box(param: FilterParam, options: Options) -> html.Div:
     return html.Div(
         [
-            html.Span(
-                "Map area: draw a box or lasso on the map",
-                id=ids.BBOX,
-                className="small text-muted",
-            ),
+            html.Span(describe_bbox(None), id=ids.BBOX, className="small text-muted"),
             dbc.Button(
                 "clear",
                 id=ids.BBOX_CLEAR,
                 color="link",
                 size="sm",
                 className="p-0 ms-1 align-baseline",
+                title="Clear the map area filter",
             ),
         ],
         className="mb-2",
     )
+
+
+def describe_bbox(bbox) -> str:
+    """Return the sentence shown under the filters for the map-area filter."""
+    if bbox is None:
+        return "Map area: draw a box or lasso on the map (box-select tool)"
+    return f"Map area: lon {bbox[0]:g} to {bbox[2]:g}, lat {bbox[1]:g} to {bbox[3]:g}"
+
+
+_CONTROLS = {
+    "search": _search,
+    "dropdown": _dropdown,
+    "checklist": _checklist,
+    "range": _range,
+    "box": _box,
+}

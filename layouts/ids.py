@@ -4,46 +4,67 @@
 URL = "url"
 COUNT = "cluster-count"
 DEMO_NOTICE = "demo-notice"
+DATASET_NAME = "dataset-name"
 NOTICES = "filter-notices"
 FOOTER = "page-footer"
+TABS = "main-tabs"
 
-# Filters: one control per FilterSpec parameter (the parameter name is the id's suffix).
-FILTER_PREFIX = "filter-"
-SEARCH = "filter-q"
-SCOPE = "filter-scope"
-COUNTRY = "filter-country"
-REGION = "filter-region"
-NUTS2 = "filter-nuts2"
-ECOSYSTEM = "filter-ecosystem"
-SECTOR = "filter-sector"
-EMERGING = "filter-emerging"
-LABEL = "filter-label"
-PARTNERSHIP = "filter-partnership"
-SME_MIN = "filter-sme_min"
-SME_MAX = "filter-sme_max"
-FOUNDED_MIN = "filter-founded_min"
-FOUNDED_MAX = "filter-founded_max"
+# Filters: one control per query parameter of the parameter table (analysis/params.py), as
+# pattern-matching ids {"type": ..., "param": name}: FACET controls list values with counts
+# (their options change with the filter), FIELD controls take free text or numbers.
+FACET = "filter-facet"
+FIELD = "filter-field"
 BBOX = "filter-bbox"
 BBOX_CLEAR = "filter-bbox-clear"
 RESET = "filter-reset"
 FILTER_PANEL = "filter-panel"
 FILTER_TOGGLE = "filter-toggle"
+FILTER_DONE = "filter-done"
+NO_MATCH = "no-match"
+NO_MATCH_RESET = "no-match-reset"
+
+
+def facet(param: str) -> dict:
+    """Return the id of the control choosing values of the `keys` filter `param`."""
+    return {"type": FACET, "param": param}
+
+
+def field(param: str) -> dict:
+    """Return the id of the input of the text or number parameter `param`."""
+    return {"type": FIELD, "param": param}
+
+
+def dom_id(component_id: dict | str) -> str:
+    """Return the DOM id Dash gives a component (pattern-matching ids are serialised JSON)."""
+    if isinstance(component_id, str):
+        return component_id
+    parts = ",".join(f'"{key}":"{component_id[key]}"' for key in sorted(component_id))
+    return "{" + parts + "}"
+
 
 # Statistics
 KPIS = "kpi-strip"
 CHART_COUNTRY = "chart-country"
+CHART_COUNTRY_TITLE = "chart-country-title"
 CHART_ECOSYSTEM = "chart-ecosystem"
 CHART_HEATMAP = "chart-heatmap"
+CHART_HEATMAP_TITLE = "chart-heatmap-title"
 CHART_SME = "chart-sme"
 
 # Map
 MAP = "cluster-map"
 COLOR_BY = "map-color-by"
+COLOR_HINT = "map-color-hint"
 MAP_MODE = "map-mode"
 
 # Table, downloads, profile
 TABLE = "cluster-table"
+# The sort a user chose by clicking a column header (set by assets/atlas.js).
+TABLE_SORT = "table-sort"
+# What the table shows (data set, filters, sort): when it changes the grid reloads its rows.
+TABLE_KEY = "table-key"
 DOWNLOAD_CSV = "download-csv"
 DOWNLOAD_GEOJSON = "download-geojson"
 PROFILE = "profile-panel"
 PROFILE_BODY = "profile-body"
+PROFILE_COPY = "profile-copy-link"

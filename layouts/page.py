@@ -3,13 +3,29 @@
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from analysis.params import FilterParam
 from layouts import ids
-from layouts.filters import build_filters
-from layouts.panels import build_charts, build_kpis, build_map_panel, build_profile, build_table
+from layouts.filters import Options, build_filters
+from layouts.panels import (
+    build_charts,
+    build_kpis,
+    build_map_panel,
+    build_no_match,
+    build_profile,
+    build_table,
+)
+from mapping.modes import Choice
 
 
 def build_page(
-    *, options: dict[str, list[tuple[str, str]]], total: int, is_demo: bool, nuts: bool
+    *,
+    filters: tuple[FilterParam, ...],
+    options: dict[str, Options],
+    modes: tuple[Choice, ...],
+    colors: tuple[Choice, ...],
+    total: int,
+    is_demo: bool,
+    nuts: bool,
 ) -> html.Div:
     """Return the whole page; what it shows arrives as arguments."""
     main = html.Main(
@@ -21,8 +37,9 @@ def build_page(
                 dismissable=True,
                 className="mb-2 py-2",
             ),
+            build_no_match(),
             build_kpis(None),
-            build_map_panel(nuts=nuts),
+            build_map_panel(modes=modes, colors=colors),
             build_charts(),
             build_table(),
         ],
@@ -31,8 +48,10 @@ def build_page(
     return html.Div(
         [
             dcc.Location(id=ids.URL, refresh=False),
+            dcc.Store(id=ids.TABLE_SORT),
+            dcc.Store(id=ids.TABLE_KEY),
             build_header(total=total, is_demo=is_demo),
-            html.Div([build_filters(options, nuts=nuts), main], className="atlas-body"),
+            html.Div([build_filters(filters, options), main], className="atlas-body"),
             build_profile(),
             build_footer(nuts=nuts),
         ],

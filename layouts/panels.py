@@ -2,10 +2,11 @@
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-import pandas as pd
 from dash import dcc, html
 
+from analysis.table import COLUMNS as TABLE_COLUMNS
 from layouts import ids
+from mapping.modes import Choice
 
 KPI_LABELS = (
     ("clusters", "Clusters", "{:,}"),
@@ -14,40 +15,17 @@ KPI_LABELS = (
     ("third_country_share", "In third countries", "{:.0%}"),
     ("labelled_share", "With an excellence label", "{:.0%}"),
 )
-COLOR_OPTIONS = [
-    {"label": "Scope", "value": "scope"},
-    {"label": "Label", "value": "label"},
-    {"label": "Ecosystem", "value": "ecosystem"},
-]
-MODE_OPTIONS = [
-    {"label": "Clusters (points)", "value": "points"},
-    {"label": "Clusters per country", "value": "country_count"},
-    {"label": "Member SMEs per country", "value": "country_smes"},
-    {"label": "Clusters per million inhabitants", "value": "country_per_million"},
-]
-NUTS_MODE = {"label": "Clusters per NUTS-2 region", "value": "nuts2_count"}
-TABLE_COLUMNS = (
-    ("name", "Name", 260),
-    ("acronym", "Acronym", 100),
-    ("country", "Country", 130),
-    ("city", "City", 130),
-    ("region_name", "Region", 150),
-    ("ecosystems", "Ecosystems", 240),
-    ("sme_members", "Member SMEs", 120),
-    ("founded", "Founded", 100),
-    ("label", "Label", 100),
-)
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
+# Rows the table asks the server for at a time (AG Grid's infinite row model).
+TABLE_BLOCK = 100
 
 
 def build_kpis(kpis: dict | None) -> html.Section:
-    """Return the KPI strip (empty values until the first update)."""
+    """Return the KPI strip ("–" until the first update, and for shares of no cluster)."""
     cards = [
         html.Div(
             [
-                html.Div(
-                    "–" if kpis is None else fmt.format(kpis[key]), className="atlas-kpi-value"
-                ),
+                html.Div(_kpi_text(kpis, key, fmt), className="atlas-kpi-value"),
                 html.Div(label, className="atlas-kpi-label"),
             ],
             className="atlas-kpi",
@@ -58,24 +36,36 @@ def build_kpis(kpis: dict | None) -> html.Section:
     return html.Section(cards, id=ids.KPIS, className="atlas-kpis", **{"aria-label": "Key figures"})
 
 
-def build_map_panel(*, nuts: bool) -> html.Section:
+def _kpi_text(kpis: dict | None, key: str, fmt: str) -> str:
+    # A share of no cluster at all is not 0 %: it is undefined.
+    if kpis is None or (kpis["clusters"] == 0 and key.endswith("_share")):
+        return "–"
+    return fmt.format(kpis[key])
+
+
+def build_map_panel(*, modes: tuple[Choice, ...], colors: tuple[Choice, ...]) -> html.Section:
     """Return the map card: colour and mode selectors, the map, the download links."""
-    modes = MODE_OPTIONS + ([NUTS_MODE] if nuts else [])
     controls = html.Div(
         [
-            html.Label("Colour by", htmlFor=ids.COLOR_BY, className="small fw-semibold me-2"),
-            dcc.RadioItems(
-                COLOR_OPTIONS,
-                "scope",
-                id=ids.COLOR_BY,
-                inline=True,
-                inputClassName="me-1",
-                labelClassName="me-3 small",
+            html.Fieldset(
+                [
+                    html.Legend("Colour by", className="small fw-semibold me-2 mb-0"),
+                    dcc.RadioItems(
+                        [{"label": c.label, "value": c.name} for c in colors],
+                        colors[0].name,
+                        id=ids.COLOR_BY,
+                        inline=True,
+                        inputClassName="me-1",
+                        labelClassName="me-3 small",
+                    ),
+                    html.Span(id=ids.COLOR_HINT, className="small text-muted"),
+                ],
+                className="atlas-color-by",
             ),
             html.Label("Show", htmlFor=ids.MAP_MODE, className="small fw-semibold ms-md-3 me-2"),
             dcc.Dropdown(
-                modes,
-                "points",
+                [{"label": m.label, "value": m.name} for m in modes],
+                modes[0].name,
                 id=ids.MAP_MODE,
                 clearable=False,
                 searchable=False,
@@ -112,19 +102,33 @@ def build_map_panel(*, nuts: bool) -> html.Section:
     )
 
 
+def build_no_match() -> dbc.Alert:
+    """Return the (hidden) message shown when no cluster matches, with a reset button."""
+    reset = dbc.Button(
+        "reset all filters", id=ids.NO_MATCH_RESET, color="link", className="p-0 align-baseline"
+    )
+    return dbc.Alert(
+        [html.Strong("No clusters match these filters. "), "Remove a filter, or ", reset, "."],
+        id=ids.NO_MATCH,
+        is_open=False,
+        color="info",
+        className="mb-0 py-2",
+    )
+
+
 def build_charts() -> html.Section:
     """Return the four statistics charts (click a bar or cell to filter)."""
     charts = [
-        (ids.CHART_COUNTRY, "Clusters by country"),
-        (ids.CHART_ECOSYSTEM, "Clusters by ecosystem"),
-        (ids.CHART_SME, "Member SMEs per cluster"),
-        (ids.CHART_HEATMAP, "Ecosystems × countries (top 15 countries)"),
+        (ids.CHART_COUNTRY, "Clusters by country", ids.CHART_COUNTRY_TITLE),
+        (ids.CHART_ECOSYSTEM, "Clusters by ecosystem", None),
+        (ids.CHART_SME, "Member SMEs per cluster", None),
+        (ids.CHART_HEATMAP, "Ecosystems × countries", ids.CHART_HEATMAP_TITLE),
     ]
     return html.Section(
         [
             html.Div(
                 [
-                    html.H2(title, className="h6 mb-1"),
+                    html.H2(title, className="h6 mb-1", **({"id": title_id} if title_id else {})),
                     html.Div(
                         dcc.Graph(id=cid, config={**GRAPH_CONFIG, "displayModeBar": False}),
                         className="atlas-chart",
@@ -132,7 +136,7 @@ def build_charts() -> html.Section:
                 ],
                 className="atlas-card",
             )
-            for cid, title in charts
+            for cid, title, title_id in charts
         ],
         className="atlas-charts",
         **{"aria-label": "Statistics; click a bar to filter"},
@@ -140,56 +144,68 @@ def build_charts() -> html.Section:
 
 
 def build_table() -> html.Section:
-    """Return the sortable, filterable, virtualised table of the filtered clusters."""
+    """Return the sortable table of the filtered clusters, fed a block of rows at a time."""
     columns = [
         {
-            "field": field,
-            "headerName": header,
-            "width": width,
-            **(
-                {"type": "numericColumn", "filter": "agNumberColumnFilter"}
-                if field in ("sme_members", "founded")
-                else {}
-            ),
+            "field": column.field,
+            "headerName": column.header,
+            "minWidth": column.width,
+            "flex": 1,
+            **({"type": "numericColumn"} if column.numeric else {}),
         }
-        for field, header, width in TABLE_COLUMNS
+        for column in TABLE_COLUMNS
     ]
     grid = dag.AgGrid(
         id=ids.TABLE,
         columnDefs=columns,
-        rowData=[],
+        rowModelType="infinite",
         getRowId="params.data.cluster_id",
-        defaultColDef={"sortable": True, "filter": True, "resizable": True},
+        # Sorting happens on the server (the page state's `sort`); the filter panel filters.
+        defaultColDef={"sortable": True, "filter": False, "resizable": True},
         dashGridOptions={
             "animateRows": False,
+            "cacheBlockSize": TABLE_BLOCK,
+            "maxBlocksInCache": 20,
             "rowSelection": {
                 "mode": "singleRow",
                 "checkboxes": False,
                 "enableClickSelection": True,
             },
+            "suppressMultiSort": True,
         },
         className="ag-theme-quartz",
         style={"height": "420px", "width": "100%"},
     )
     return html.Section(
-        [html.H2("Clusters", className="h6 mb-1"), grid],
+        [
+            html.H2("Clusters", className="h6 mb-1"),
+            html.P(
+                "Click a row, or press Enter on it, to open the cluster's profile; "
+                "click a column header to sort.",
+                className="small text-muted mb-1",
+            ),
+            grid,
+        ],
         className="atlas-card",
         **{"aria-label": "Table of the filtered clusters"},
     )
 
 
-def table_rows(records: pd.DataFrame) -> list[dict]:
-    """Return the table's rows: display columns, lists joined, missing values empty."""
-    frame = records[["cluster_id", *(field for field, _, _ in TABLE_COLUMNS)]].copy()
-    frame["ecosystems"] = frame["ecosystems"].map(", ".join)
-    frame = frame.astype(object).where(frame.notna(), None)
-    return frame.to_dict("records")
-
-
 def build_profile() -> dbc.Offcanvas:
-    """Return the (closed) side panel that shows one cluster's profile."""
+    """Return the (closed) side panel that shows one cluster's profile, with a copy-link."""
+    copy = html.Div(
+        [
+            dcc.Clipboard(
+                id=ids.PROFILE_COPY,
+                title="Copy the link to this profile",
+                className="btn btn-sm btn-outline-primary",
+            ),
+            html.Span("Copy the link to this profile", className="small ms-2"),
+        ],
+        className="d-flex align-items-center mb-2",
+    )
     return dbc.Offcanvas(
-        html.Div(id=ids.PROFILE_BODY),
+        [copy, html.Div(id=ids.PROFILE_BODY)],
         id=ids.PROFILE,
         title="Cluster profile",
         placement="end",

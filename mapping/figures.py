@@ -17,15 +17,11 @@ from mapping._map_choropleth import (
     nuts2_values,
 )
 from mapping._map_points import LEGEND_TITLES, colour_groups, grid_trace, in_slots, point_trace
+from mapping.modes import COLOR_CHOICES, MAP_MODES
 
-COLOR_BY = tuple(LEGEND_TITLES)
-MODES = ("points", "country_count", "country_smes", "country_per_million", "nuts2_count")
-COLORBAR_TITLES = {
-    "country_count": "Clusters",
-    "country_smes": "Member SMEs",
-    "country_per_million": "Clusters per<br>million inhabitants",
-    "nuts2_count": "Clusters per<br>NUTS-2 region",
-}
+COLOR_BY = tuple(c.name for c in COLOR_CHOICES)
+MODES = tuple(m.name for m in MAP_MODES)
+COLORBAR_TITLES = {m.name: m.colorbar for m in MAP_MODES if m.colorbar}
 __all__ = ["COLOR_BY", "MODES", "make_cluster_map", "nuts2_geojson"]
 
 

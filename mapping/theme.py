@@ -5,17 +5,18 @@ from pathlib import Path
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from data.taxonomies import vocabulary
+
 FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 INK = "#1f2933"
 # Light blue-grey sea; land a shade darker than the sea so coasts read without tiles.
 SEA_COLOR = "#eef3f8"
 LAND_COLOR = "#dde2e8"
 BORDER_COLOR = "#9aa5b1"
-# Colour-blind safe (Okabe-Ito) colours for scope.
-SCOPE_COLORS = {"EU": "#0072B2", "Non-EU Europe": "#E69F00", "Third country": "#009E73"}
-# Labels keep their metal colours, told apart by lightness as well as hue.
-LABEL_COLORS = {"Gold": "#C9A227", "Silver": "#7B8794", "Bronze": "#A0522D", "none": "#5B8DB8"}
-LABEL_NAMES = {"none": "No label"}
+# Scope and label colours and display names are data (data/files/taxonomies.json).
+SCOPE_COLORS = vocabulary("scopes").palette
+LABEL_COLORS = vocabulary("labels").palette
+LABEL_NAMES = dict(vocabulary("labels").display)
 # Paul Tol's 14-colour discrete rainbow: the largest qualitative set designed to stay
 # distinguishable under colour-vision deficiency (hover names the ecosystem anyway).
 ECOSYSTEM_PALETTE = (

@@ -11,7 +11,8 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from analysis.dataset import Dataset, prepare
-from analysis.filters import KEY_PARAMS, FilterSpec
+from analysis.filters import FilterSpec
+from analysis.params import KEY_FILTERS
 from data.ingest import load_records
 from data.taxonomies import vocabulary
 from data.text import fold_accents, slugify
@@ -99,7 +100,7 @@ def _words(dataset: Dataset) -> list[str]:
 @cache
 def value_strategies(dataset: Dataset) -> dict[str, st.SearchStrategy]:
     """Return a strategy per parameter: the dataset's values plus valid ones it lacks."""
-    keys = {param: [key for key, _ in dataset.options(param)] for param in KEY_PARAMS}
+    keys = {f.name: [key for key, _ in dataset.options(f.name)] for f in KEY_FILTERS}
     # Valid ISO2 codes and taxonomy slugs with no record are kept by parse and match nothing.
     keys["country"] += ["AQ", "JP"]
     for param, name in VOCABULARIES.items():

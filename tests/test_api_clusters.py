@@ -8,7 +8,9 @@ from flask import Flask
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from analysis.store import DatasetStore
 from api.clusters import HEADER_NOTICES, NOTICES_HEADER, register
+from api.routes import COUNTRIES_URL
 from data.exports import read_exported_csv
 from tests.filter_oracle import demo, naive_filter, valid_specs
 
@@ -19,7 +21,8 @@ DOWNLOADS = settings(max_examples=40, derandomize=True, deadline=None)
 @pytest.fixture(scope="module")
 def client():
     server = Flask(__name__)
-    register(server, demo())
+    store = DatasetStore(demo(), name="Demo data")
+    register(server, store, features=frozenset(), map_options={"countries_url": COUNTRIES_URL})
     return server.test_client()
 
 

@@ -1,0 +1,198 @@
+"""Page-state wiring: the URL query string is the one state; every control mirrors it.
+
+One callback reads every control and event, works out the next PageState (`next_state`, a
+plain function) and writes the URL; when the URL changes (a link, back/forward), the same
+callback sets every control from it. A link is never rewritten on arrival, so its ignored
+parts stay visible as a notice.
+"""
+
+from dataclasses import replace
+
+from dash import ALL, Dash, Input, Output, ctx, no_update
+
+from analysis.filters import FILTER_OF, FilterSpec
+from analysis.state import PageState, open_page
+from analysis.store import DatasetStore
+from layouts import ids
+from layouts.filters import describe_bbox
+
+# Chart -> the filter its bars toggle (the clicked point's customdata is the value).
+CHART_FILTERS = {ids.CHART_COUNTRY: "country", ids.CHART_ECOSYSTEM: "ecosystem"}
+RESETS = (ids.RESET, ids.NO_MATCH_RESET)
+
+
+def register(app: Dash, store: DatasetStore, *, features: frozenset[str]) -> None:
+    """Register the URL <-> controls synchronisation, cross-filtering and profile opening."""
+
+    @app.callback(
+        output={
+            "search": Output(ids.URL, "search"),
+            "facets": Output({"type": ids.FACET, "param": ALL}, "value"),
+            "fields": Output({"type": ids.FIELD, "param": ALL}, "value"),
+            "bbox": Output(ids.BBOX, "children"),
+            "mode": Output(ids.MAP_MODE, "value"),
+            "color": Output(ids.COLOR_BY, "value"),
+            "profile": Output(ids.PROFILE, "is_open"),
+        },
+        inputs={
+            "search": Input(ids.URL, "search"),
+            "facets": Input({"type": ids.FACET, "param": ALL}, "value"),
+            "fields": Input({"type": ids.FIELD, "param": ALL}, "value"),
+            "mode": Input(ids.MAP_MODE, "value"),
+            "color": Input(ids.COLOR_BY, "value"),
+            "events": {
+                ids.CHART_COUNTRY: Input(ids.CHART_COUNTRY, "clickData"),
+                ids.CHART_ECOSYSTEM: Input(ids.CHART_ECOSYSTEM, "clickData"),
+                ids.CHART_HEATMAP: Input(ids.CHART_HEATMAP, "clickData"),
+                ids.MAP: Input(ids.MAP, "selectedData"),
+                "map-click": Input(ids.MAP, "clickData"),
+                ids.TABLE: Input(ids.TABLE, "cellClicked"),
+                ids.TABLE_SORT: Input(ids.TABLE_SORT, "data"),
+                ids.PROFILE: Input(ids.PROFILE, "is_open"),
+                ids.BBOX_CLEAR: Input(ids.BBOX_CLEAR, "n_clicks"),
+                ids.RESET: Input(ids.RESET, "n_clicks"),
+                ids.NO_MATCH_RESET: Input(ids.NO_MATCH_RESET, "n_clicks"),
+            },
+        },
+    )
+    def synchronise(search, facets, fields, mode, color, events):
+        page = open_page(store, search or "", features=features)
+        grouping = ctx.args_grouping
+        controls = {
+            item["id"]["param"]: item["value"]
+            for item in [*grouping["facets"], *grouping["fields"]]
+        }
+        state = next_state(page.state, _trigger(), controls=controls,
+                           view={"mode": mode, "color": color}, events=events,
+                           known=page.dataset.positions)  # fmt: skip
+        new_search = state.to_query_string()
+        # A link is never rewritten on arrival: its ignored parts must stay visible (notices).
+        from_url = ctx.triggered_id in (None, ids.URL)
+        return {
+            "search": no_update if from_url or new_search == (search or "") else new_search,
+            "facets": [control_value(state, i["id"]["param"]) for i in grouping["facets"]],
+            "fields": [control_value(state, i["id"]["param"]) for i in grouping["fields"]],
+            "bbox": describe_bbox(state.filters.bbox),
+            "mode": state.mode,
+            "color": state.color,
+            "profile": state.cluster is not None,
+        }
+
+
+def _trigger() -> str | None:
+    """Return what fired: a component id, "map-click", or "controls" for any filter control."""
+    triggered = ctx.triggered_id
+    if isinstance(triggered, dict):
+        return "controls"
+    if (
+        triggered == ids.MAP
+        and ctx.triggered
+        and ctx.triggered[0]["prop_id"].endswith(".clickData")
+    ):
+        return "map-click"
+    return triggered
+
+
+def next_state(
+    current: PageState,
+    trigger: str | None,
+    *,
+    controls: dict,
+    view: dict,
+    events: dict,
+    known: dict[str, int],
+) -> PageState:
+    """Return the page state after the event that fired `trigger`."""
+    if trigger in (None, ids.URL):
+        return current
+    if trigger in (ids.MAP_MODE, ids.COLOR_BY):
+        return current.with_view(**{k: v for k, v in view.items() if v})
+    if trigger in RESETS:
+        return replace(current, filters=FilterSpec())
+    if trigger == "controls":
+        return replace(current, filters=spec_from_controls(controls, bbox=current.filters.bbox))
+    return _event_state(current, trigger, events=events, known=known)
+
+
+def _event_state(current: PageState, trigger: str, *, events: dict, known: dict) -> PageState:
+    """Return the state after a click, a selection or a closed profile."""
+    filters = current.filters
+    if trigger == ids.BBOX_CLEAR:
+        return replace(current, filters=filters.with_value("bbox", None))
+    if trigger == ids.MAP:
+        return replace(current, filters=filters.with_value("bbox", selection_bbox(events[ids.MAP])))
+    if trigger in CHART_FILTERS:
+        return replace(current, filters=_toggle_point(filters, CHART_FILTERS[trigger],
+                                                      events[trigger]))  # fmt: skip
+    if trigger == ids.CHART_HEATMAP:
+        return replace(current, filters=_heatmap_click(filters, events[trigger]))
+    if trigger == ids.TABLE_SORT:
+        return current.with_view(sort=events[trigger] or None)
+    if trigger == ids.PROFILE:
+        return current if events[trigger] else current.with_view(cluster=None)
+    cluster = clicked_cluster(trigger, events)
+    return current.with_view(cluster=cluster) if cluster in known else current
+
+
+def clicked_cluster(trigger: str, events: dict) -> str | None:
+    """Return the cluster id of a click on a map point or a table row."""
+    if trigger == ids.TABLE:
+        return (events[ids.TABLE] or {}).get("rowId")
+    points = (events.get("map-click") or {}).get("points") or []
+    if points and points[0].get("customdata") is not None:
+        data = points[0]["customdata"]
+        return str(data[0] if isinstance(data, list) else data)
+    return None
+
+
+def spec_from_controls(values: dict, *, bbox) -> FilterSpec:
+    """Return the FilterSpec the controls describe (kept as the URL's canonical form)."""
+    query = {p: _as_query(v) for p, v in values.items() if _as_query(v) != ""}
+    spec, _ = FilterSpec.parse(query)
+    return replace(spec, bbox=bbox)
+
+
+def control_value(state: PageState, param: str):
+    """Return the value a control shows for one query parameter of the state's filters."""
+    value = getattr(state.filters, param)
+    if isinstance(value, tuple):
+        return list(value)
+    if value in (None, ""):
+        return "" if FILTER_OF[param].kind == "text" else None
+    return value
+
+
+def selection_bbox(selection: dict | None) -> tuple[float, float, float, float] | None:
+    """Return (minlon, minlat, maxlon, maxlat) of a box or lasso drawn on the map."""
+    if not selection:
+        return None
+    if "range" in selection:
+        corners = next(iter(selection["range"].values()))
+    elif "lassoPoints" in selection:
+        corners = next(iter(selection["lassoPoints"].values()))
+    else:
+        return None
+    lons, lats = [c[0] for c in corners], [c[1] for c in corners]
+    return (round(min(lons), 4), round(min(lats), 4), round(max(lons), 4), round(max(lats), 4))
+
+
+def _as_query(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value)
+    return str(value).strip()
+
+
+def _toggle_point(current: FilterSpec, param: str, click: dict | None) -> FilterSpec:
+    if not click or not click.get("points"):
+        return current
+    return current.toggle(param, str(click["points"][0]["customdata"]))
+
+
+def _heatmap_click(current: FilterSpec, click: dict | None) -> FilterSpec:
+    if not click or not click.get("points"):
+        return current
+    point = click["points"][0]
+    spec = current.toggle("country", str(point["x"]))
+    return spec.toggle("ecosystem", str(point["customdata"]))

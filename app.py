@@ -16,7 +16,7 @@ from analysis.dataset import prepare
 from analysis.params import shown_filters
 from analysis.store import DatasetStore
 from data.errors import AtlasError
-from data.ingest import load_records
+from ingest.pipeline import load_records
 from layouts.filters import option_list
 from layouts.page import build_page
 from mapping.modes import COLOR_CHOICES, MAP_MODES, offered

@@ -7,11 +7,13 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from data.errors import SettingsError
-from data.ingest import IngestOptions
+from ingest.pipeline import IngestOptions
 
 ROOT = Path(__file__).resolve().parent
 DEMO_DATA_PATH = ROOT / "data" / "files" / "demo_clusters.csv"
 ENV_PREFIX = "CLUSTER_ATLAS_"
+# Relative to the user's home folder (resolved when asked: tests and users may change HOME).
+DEFAULT_CACHE_DIR = Path(".cache") / "cluster-atlas"
 
 
 def _setting(default: object, help_text: str, *, flag: str) -> object:
@@ -56,9 +58,14 @@ class Settings:
     debug: bool = _setting(False, "Dash debug mode (dev tools, hot reload).", flag="--debug")
 
     @property
+    def cache_dir(self) -> Path:
+        """Return the cache folder: `cache` when given, else ~/.cache/cluster-atlas."""
+        return self.cache if self.cache is not None else Path.home() / DEFAULT_CACHE_DIR
+
+    @property
     def ingest_options(self) -> IngestOptions:
         """Return how the app's data file is geocoded and placed."""
-        return IngestOptions(online=self.online_geocoding, nuts=self.nuts, cache_dir=self.cache)
+        return IngestOptions(online=self.online_geocoding, nuts=self.nuts, cache_dir=self.cache_dir)
 
     @property
     def is_demo(self) -> bool:

@@ -55,7 +55,7 @@ def prepare(records: pd.DataFrame) -> Dataset:
     Parameters
     ----------
     records:
-        A canonical frame (as `data.ingest.load_records` returns); its index is reset.
+        A canonical frame (as `ingest.pipeline.load_records` returns); its index is reset.
 
     Returns
     -------

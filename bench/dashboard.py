@@ -19,7 +19,7 @@ from analysis.filters import apply_filter, parse_query_string
 from api.routes import COUNTRIES_URL
 from bench.common import markdown_table, median_seconds
 from callbacks.dashboard import render_dashboard
-from data.ingest import load_records
+from ingest.pipeline import load_records
 from layouts.panels import table_rows
 from mapping.figures import make_cluster_map
 from settings import DEMO_DATA_PATH

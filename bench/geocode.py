@@ -21,6 +21,7 @@ if str(ROOT) not in sys.path:  # run as a script: make the project importable
 from mapping import gazetteer as gazetteer_module  # noqa: E402
 from mapping._gazetteer_index import great_circle_km  # noqa: E402
 from mapping.gazetteer import Gazetteer, geocode_frame, load_gazetteer  # noqa: E402
+from settings import load_settings  # noqa: E402
 
 HOLDOUT_PATH = ROOT / "docs" / "geocode_holdout.csv"
 ROW_COUNTS = (1_000, 10_000, 100_000)
@@ -167,7 +168,7 @@ def holdout_report(gazetteer: Gazetteer) -> str:
 
 def main() -> None:
     """Print the speed table and the held-out accuracy."""
-    gazetteer = load_gazetteer()
+    gazetteer = load_gazetteer(cache_dir=load_settings([]).cache_dir)
     sample = synthetic_input(gazetteer, max(ROW_COUNTS))
     results = [measure(rows, sample) for rows in ROW_COUNTS]
     print(speed_table(results))

@@ -14,8 +14,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app import create_app
 from bench.common import markdown_table, median_seconds
-from data.ingest import ingest_file
-from settings import DEMO_DATA_PATH, Settings
+from ingest.pipeline import IngestOptions, ingest_file
+from settings import DEMO_DATA_PATH, Settings, load_settings
 
 SIZES = (1_300, 10_000, 100_000)
 
@@ -36,7 +36,7 @@ def write_cities_input(rows: int, folder: Path) -> Path:
     from bench.geocode import synthetic_input
     from mapping.gazetteer import load_gazetteer
 
-    sample = synthetic_input(load_gazetteer(), rows)
+    sample = synthetic_input(load_gazetteer(cache_dir=load_settings([]).cache_dir), rows)
     frame = pd.DataFrame({"name": [f"Cluster {i}" for i in range(rows)],
                           "city": sample["city"], "country": sample["country"]})  # fmt: skip
     path = folder / f"cities_{rows}.csv"
@@ -59,12 +59,13 @@ def geocoding_table(folder: Path) -> str:
 def main() -> None:
     """Print the ingest and start-up tables."""
     rows = []
+    options = IngestOptions(cache_dir=load_settings([]).cache_dir)
     with tempfile.TemporaryDirectory() as folder:
         for size in SIZES:
             path = write_input(size, Path(folder))
             runs = 5 if size < 100_000 else 3
-            seconds = median_seconds(lambda p=path: ingest_file(p), runs=runs)
-            result = ingest_file(path)
+            seconds = median_seconds(lambda p=path: ingest_file(p, options=options), runs=runs)
+            result = ingest_file(path, options=options)
             rows.append([f"{size:,}", f"{path.stat().st_size / 1e6:.1f}", result.accepted, runs,
                          f"{seconds:.2f}", f"{size / seconds:,.0f}"])  # fmt: skip
         print("### ingest_file (read + aliases + validation + placement checks)\n")

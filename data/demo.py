@@ -9,6 +9,7 @@ import argparse
 import json
 import re
 import time
+from collections.abc import Callable
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -19,7 +20,6 @@ import numpy as np
 import pandas as pd
 
 from data.countries import THIRD_COUNTRY, country_name, country_scope
-from data.ingest import place_records
 from data.schema import conform, join_list, to_text_frame
 from data.text import normalise_key, slugify
 
@@ -40,6 +40,8 @@ EMPLOYEES = (2, 60)
 PARTNERSHIP_COLUMNS = ("partnership", "members", "countries", "target_countries")
 # GeoNames rows that are city districts ("Zürich (Kreis 3)", "Al Qusais 1"), not towns.
 _DISTRICT = re.compile(r"[\d()/]")
+# Canonical records -> the same records checked and placed (ingest.pipeline.place_records).
+Placer = Callable[[pd.DataFrame], pd.DataFrame]
 
 
 class Town(NamedTuple):
@@ -303,9 +305,13 @@ def draw_partnerships(rng: np.random.Generator, profiles: dict, clusters: list[d
 
 
 def build_demo(
-    *, seed: int = DEFAULT_SEED, size: int = DEFAULT_SIZE
+    *, place: Placer, seed: int = DEFAULT_SEED, size: int = DEFAULT_SIZE
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return the demo clusters (canonical frame) and their strategic partnerships."""
+    """Return the demo clusters (canonical frame) and their strategic partnerships.
+
+    `place` is the placement of any ingested file (ingest.pipeline.place_records), injected
+    because it needs mapping/, which data/ never imports.
+    """
     rng, profiles = np.random.default_rng(seed), load_profiles()
     towns = load_towns(tuple(profiles["countries"]))
     # A country GeoNames does not know (older releases lack XK) is skipped, not an error.
@@ -329,15 +335,17 @@ def build_demo(
         )
     partnerships = draw_partnerships(rng, profiles, clusters)
     # The same placement as any ingested file: point-in-country check and admin-1 regions.
-    records = place_records(conform(pd.DataFrame(clusters)))
+    records = place(conform(pd.DataFrame(clusters)))
     if "flags" in records:
         raise RuntimeError(f"demo towns failed the placement checks: {records['notes'].dropna()}")
     return records, pd.DataFrame(partnerships, columns=PARTNERSHIP_COLUMNS)
 
 
-def generate_demo(*, seed: int = DEFAULT_SEED, size: int = DEFAULT_SIZE) -> pd.DataFrame:
+def generate_demo(
+    *, place: Placer, seed: int = DEFAULT_SEED, size: int = DEFAULT_SIZE
+) -> pd.DataFrame:
     """Return the synthetic demo clusters as a canonical frame."""
-    return build_demo(seed=seed, size=size)[0]
+    return build_demo(place=place, seed=seed, size=size)[0]
 
 
 def clusters_csv(clusters: pd.DataFrame) -> str:
@@ -363,7 +371,7 @@ def summarise(clusters: pd.DataFrame, partnerships: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None, *, place: Placer) -> None:
     """Write the demo clusters and partnerships CSV files and print a summary."""
     parser = argparse.ArgumentParser(prog="python -m data.demo", description=__doc__.split("\n")[0])
     parser.add_argument("-o", "--output", type=Path, default=CLUSTERS_PATH, help="clusters CSV")
@@ -372,7 +380,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--size", type=int, default=DEFAULT_SIZE)
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    clusters, partnerships = build_demo(seed=args.seed, size=args.size)
+    clusters, partnerships = build_demo(place=place, seed=args.seed, size=args.size)
     partnerships_path = args.partnerships or args.output.with_name(PARTNERSHIPS_PATH.name)
     args.output.write_text(clusters_csv(clusters), encoding="utf-8", newline="")
     partnerships_path.write_text(partnerships.to_csv(index=False), encoding="utf-8", newline="")
@@ -381,4 +389,10 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # Placement needs mapping/, which data/ never imports: the pipeline above both supplies
+    # it, imported only when this runs as a command, with the settings' cache folder.
+    from ingest.pipeline import IngestOptions, place_records
+    from settings import load_settings
+
+    options = IngestOptions(cache_dir=load_settings([]).cache_dir)
+    main(place=lambda records: place_records(records, options=options))

@@ -1,6 +1,9 @@
 """Ingest a user's file: read -> match column aliases -> validate -> canonical records + rejects.
 
-Command line::
+This module holds the data/ side of ingesting: reading and validating (with the geocoder and
+country locator injected), the result and its report, and the command's arguments and output.
+Geocoding and placement need mapping/, so ingest.pipeline puts the steps together and
+ingest.cli runs the command. Command line::
 
     python -m data.ingest INPUT -o OUT.csv [--rejects REJECTS.csv]
 
@@ -11,14 +14,12 @@ cannot be read at all.
 """
 
 import argparse
-import logging
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
@@ -27,9 +28,8 @@ from data.errors import AtlasError, InputFileError
 from data.places import Geocoder
 from data.readers import read_table
 from data.schema import to_text_frame
-from data.validation import validate
+from data.validation import Locator, validate
 
-LOG = logging.getLogger(__name__)
 # How many of the commonest reject reasons the command prints under its summary.
 TOP_REASONS = 5
 # Inputs larger than this (about 10,000 rows) get a progress bar on stderr.
@@ -60,25 +60,24 @@ class IngestResult:
         return f"{self.rows_read} rows read, {self.accepted} accepted, {self.rejected} rejected"
 
 
-@dataclass(frozen=True)
-class IngestOptions:
-    """How records are placed: offline gazetteer (always), online fallback, NUTS file, cache."""
-
-    online: bool = False
-    nuts: Path | None = None
-    cache_dir: Path | None = None
-
-
 STAGES = ("read", "validate and geocode", "check countries", "assign regions", "done")
 Progress = Callable[[str], None]
 
 
-def ingest_file(
-    path: Path, *, options: IngestOptions = IngestOptions(), progress: Progress | None = None
+def read_records(
+    path: Path,
+    *,
+    locate: Locator | None = None,
+    geocode: Geocoder | None = None,
+    progress: Progress | None = None,
 ) -> IngestResult:
-    """Read, validate, geocode and place one input file (CSV, XLSX, GeoJSON or Parquet)."""
+    """Read a file, match its column aliases and validate its rows (not yet placed).
+
+    Parameters: `locate` and `geocode` are handed to data.validation.validate (the country of
+    points given without one; coordinates of rows given a city and a country); `progress` is
+    told each stage. Returns accepted records before the placement checks of ingest.pipeline.
+    """
     report = progress or (lambda stage: None)
-    path = Path(path)
     report(STAGES[0])
     table = read_table(path)
     headers = list(table.frame.columns)
@@ -87,95 +86,10 @@ def ingest_file(
     if "name" not in frame.columns:
         raise InputFileError(f"cannot read {path.name}: {_missing_name_column(headers)}")
     report(STAGES[1])
-    checked = validate(
-        frame, locate=locate_countries, geocode=make_geocoder(options), problems=table.problems
+    checked = validate(frame, locate=locate, geocode=geocode, problems=table.problems)
+    return IngestResult(
+        checked.records, checked.rejects, len(frame), (*table.warnings, *match.warnings)
     )
-    records = place_records(checked.records, options=options, progress=report)
-    report(STAGES[-1])
-    return IngestResult(records, checked.rejects, len(frame), (*table.warnings, *match.warnings))
-
-
-def place_records(
-    records: pd.DataFrame,
-    *,
-    options: IngestOptions = IngestOptions(),
-    progress: Progress | None = None,
-) -> pd.DataFrame:
-    """Check points against their country, then fill admin-1 regions and NUTS-2 codes."""
-    # Imported here: the app's shipped data needs none of this unless regions are missing.
-    from mapping import placement
-
-    report = progress or (lambda stage: None)
-    report(STAGES[2])
-    records = placement.note_geocoding(placement.check_in_country(records))
-    report(STAGES[3])
-    if len(records):
-        records = placement.fill_regions(records, gazetteer=_gazetteer(options))
-    if options.nuts is not None:
-        records = placement.fill_nuts2(records, nuts_path=options.nuts)
-    return records
-
-
-def make_geocoder(options: IngestOptions) -> Geocoder:
-    """Return the geocoder of rows without coordinates: gazetteer, then online if enabled."""
-
-    def geocode(city: pd.Series, iso: pd.Series) -> pd.DataFrame:
-        from mapping.gazetteer import geocode_frame
-
-        found = geocode_frame(city, iso, gazetteer=_gazetteer(options))
-        return _online_fallback(found, city, iso, options) if options.online else found
-
-    return geocode
-
-
-def _gazetteer(options: IngestOptions):
-    from mapping.gazetteer import load_gazetteer
-
-    return load_gazetteer(cache_dir=options.cache_dir)
-
-
-def _online_fallback(
-    found: pd.DataFrame, city: pd.Series, iso: pd.Series, options: IngestOptions
-) -> pd.DataFrame:
-    from mapping.gazetteer import assign_regions, default_cache_dir
-    from mapping.online import OnlineGeocoder
-
-    todo = found["geocode_quality"] == "unresolved"
-    if not todo.any():
-        return found
-    online = OnlineGeocoder(cache_dir=options.cache_dir or default_cache_dir())
-    located = online.geocode_frame(city[todo], iso[todo])
-    hit = located.index[located["geocode_quality"] != "unresolved"]
-    regions = assign_regions(located.loc[hit, "lat"], located.loc[hit, "lon"], iso[hit])
-    found = found.copy()
-    for column in ("lat", "lon", "geocode_quality", "geocode_note"):
-        found.loc[todo, column] = located[column]
-    found.loc[hit, ["region_code", "region_name"]] = regions.to_numpy()
-    return found
-
-
-def load_records(path: Path, *, options: IngestOptions = IngestOptions()) -> pd.DataFrame:
-    """Return the accepted records of a file (index 0..n-1); raise InputFileError if none."""
-    result = ingest_file(path, options=options)
-    if result.accepted == 0:
-        raise InputFileError(
-            f"cannot load {Path(path).name}: no row was accepted ({result.summary()}; "
-            f"run `python -m data.ingest {path} -o OUT.csv --rejects REJECTS.csv` for the reasons)"
-        )
-    if result.rejected:
-        # The app shows only accepted rows: say how many were left out and how to see why.
-        LOG.warning("%s: %s; run `python -m data.ingest %s -o OUT.csv --rejects REJECTS.csv` "
-                    "for the reasons", Path(path).name, result.summary(), path)  # fmt: skip
-    return result.records.reset_index(drop=True)
-
-
-def locate_countries(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    """Return the ISO2 code of the country at each point (None outside every country)."""
-    # Imported here because loading the boundaries costs time that files giving every
-    # country never need to pay.
-    from mapping.boundaries import country_at
-
-    return country_at(lon, lat)
 
 
 def reason_counts(rejects: pd.DataFrame, *, top: int = TOP_REASONS) -> pd.Series:
@@ -185,24 +99,24 @@ def reason_counts(rejects: pd.DataFrame, *, top: int = TOP_REASONS) -> pd.Series
     return kinds.value_counts().head(top)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
-    args = _parser().parse_args(argv)
-    options = IngestOptions(online=args.online, nuts=args.nuts, cache_dir=args.cache_dir)
-    try:
-        with _progress_bar(args.input) as progress:
-            result = ingest_file(args.input, options=options, progress=progress)
-        _write_csv(to_text_frame(result.records), args.output)
-        if args.rejects is not None:
-            _write_csv(result.rejects, args.rejects)
-    except AtlasError as error:
-        print(f"error: {' '.join(str(error).split())}", file=sys.stderr)
-        return 1
+def print_report(result: IngestResult) -> None:
+    """Print the summary and the report to stdout, then the file's warnings to stderr."""
     print(result.summary())
     print(describe(result))
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    return 0
+
+
+def print_error(error: AtlasError) -> None:
+    """Print an error as the command's one `error: ...` line on stderr."""
+    print(f"error: {' '.join(str(error).split())}", file=sys.stderr)
+
+
+def write_outputs(result: IngestResult, *, output: Path, rejects: Path | None) -> None:
+    """Write the accepted records as canonical CSV and, if asked, the rejects CSV."""
+    _write_csv(to_text_frame(result.records), output)
+    if rejects is not None:
+        _write_csv(result.rejects, rejects)
 
 
 def describe(result: IngestResult) -> str:
@@ -227,7 +141,7 @@ def _flag_counts(records: pd.DataFrame) -> pd.Series:
 
 
 @contextmanager
-def _progress_bar(path: Path) -> Iterator[Progress]:
+def progress_bar(path: Path) -> Iterator[Progress]:
     """Yield a progress callback: a tqdm bar over the stages for long inputs, else silent."""
     long_input = Path(path).is_file() and Path(path).stat().st_size > LONG_INPUT_BYTES
     with tqdm(total=len(STAGES) - 1, disable=not long_input, file=sys.stderr,
@@ -241,7 +155,8 @@ def _progress_bar(path: Path) -> Iterator[Progress]:
         yield advance
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
+    """Return the parser of the ingest command's arguments."""
     parser = argparse.ArgumentParser(
         prog="python -m data.ingest",
         description="Validate, geocode (offline) and place a file of cluster organisations.",
@@ -276,4 +191,9 @@ def _missing_name_column(headers: Sequence[str]) -> str:
 
 
 if __name__ == "__main__":
+    # The command geocodes and places rows, which is mapping/'s work, so it lives in
+    # ingest/cli.py above data/ and mapping/; imported only here, so that importing this
+    # module never loads mapping/.
+    from ingest.cli import main
+
     sys.exit(main())

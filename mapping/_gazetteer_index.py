@@ -144,12 +144,6 @@ def index_version() -> str:
     return f"f{INDEX_FORMAT}-{SOURCE_PACKAGE}{metadata.version(SOURCE_PACKAGE)}"
 
 
-def default_cache_dir() -> Path:
-    """Return the cache folder: env CLUSTER_ATLAS_CACHE, else ~/.cache/cluster-atlas."""
-    configured = os.environ.get("CLUSTER_ATLAS_CACHE")
-    return Path(configured).expanduser() if configured else Path.home() / ".cache" / "cluster-atlas"
-
-
 def cache_paths(cache_dir: Path, version: str) -> tuple[Path, Path]:
     """Return the parquet paths of the places and lookup tables for one index version."""
     return (
@@ -180,17 +174,22 @@ def store(tables: tuple[pd.DataFrame, pd.DataFrame], cache_dir: Path, version: s
     return True
 
 
-def load_index(cache_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, str]:
-    """Return (places, lookup, version) from the cache, building and caching it if needed."""
+def load_index(cache_dir: Path | None) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """Return (places, lookup, version) from the cache, building and caching it if needed.
+
+    Without a cache folder (None) the index is built in memory and not kept.
+    """
     version = index_version()
-    places_path, lookup_path = cache_paths(cache_dir, version)
-    if places_path.is_file() and lookup_path.is_file():
-        try:
-            return pd.read_parquet(places_path), pd.read_parquet(lookup_path), version
-        except (OSError, ValueError):
-            pass  # a damaged cache file is rebuilt below
+    if cache_dir is not None:
+        places_path, lookup_path = cache_paths(cache_dir, version)
+        if places_path.is_file() and lookup_path.is_file():
+            try:
+                return pd.read_parquet(places_path), pd.read_parquet(lookup_path), version
+            except (OSError, ValueError):
+                pass  # a damaged cache file is rebuilt below
     raw = read_geonames()
     places = build_places(raw)
     lookup = build_lookup(places, name_keys(raw))
-    store((places, lookup), cache_dir, version)
+    if cache_dir is not None:
+        store((places, lookup), cache_dir, version)
     return places, lookup, version

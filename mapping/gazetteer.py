@@ -46,10 +46,8 @@ ADMIN1_PATH = FILES / "admin1.csv"
 # farther away (offshore, or the wrong country) it leaves the region empty.
 REGION_RADIUS_KM = 100.0
 __all__ = [
-    "FUZZY_THRESHOLD", "Gazetteer", "assign_regions", "default_cache_dir", "geocode_frame",
-    "load_gazetteer",
+    "FUZZY_THRESHOLD", "Gazetteer", "assign_regions", "geocode_frame", "load_gazetteer",
 ]  # fmt: skip
-default_cache_dir = index.default_cache_dir
 OUTPUT_COLUMNS = ["lat", "lon", "region_code", "region_name", "geocode_quality", "geocode_note"]
 
 
@@ -95,14 +93,18 @@ def unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     return np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
 
 
-def load_gazetteer(*, cache_dir: Path | None = None) -> Gazetteer:
-    """Load the gazetteer from the parquet cache, building (and caching) it when stale."""
-    folder = Path(cache_dir) if cache_dir is not None else index.default_cache_dir()
-    return _load(folder.expanduser().resolve(), index.index_version())
+def load_gazetteer(*, cache_dir: Path | None) -> Gazetteer:
+    """Load the gazetteer from the parquet cache, building (and caching) it when stale.
+
+    The caller names the cache folder (settings.Settings.cache_dir); None builds the index in
+    memory without keeping it, which takes tens of seconds on every new process.
+    """
+    folder = None if cache_dir is None else Path(cache_dir).expanduser().resolve()
+    return _load(folder, index.index_version())
 
 
 @lru_cache(maxsize=2)
-def _load(cache_dir: Path, version: str) -> Gazetteer:
+def _load(cache_dir: Path | None, version: str) -> Gazetteer:
     """Load one index version once per process: several callers share it, read-only."""
     places, lookup, version = index.load_index(cache_dir)
     # An object-dtype index keeps its hash table between calls (an Arrow-backed one re-converts).
@@ -151,10 +153,9 @@ def assign_regions(
     lon: pd.Series | np.ndarray,
     country_code: pd.Series | np.ndarray,
     *,
-    gazetteer: Gazetteer | None = None,
+    gazetteer: Gazetteer,
 ) -> pd.DataFrame:
     """Return region_code/region_name of the nearest place of the same country (<= 100 km)."""
-    gazetteer = gazetteer or load_gazetteer()
     frame_index = lat.index if isinstance(lat, pd.Series) else pd.RangeIndex(len(lat))
     lat, lon = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
     codes = resolve_codes(pd.Series(np.asarray(country_code, dtype=object)))
@@ -175,11 +176,8 @@ def assign_regions(
     return regions.set_axis(frame_index).astype(str)
 
 
-def geocode_frame(
-    city: pd.Series, country: pd.Series, *, gazetteer: Gazetteer | None = None
-) -> pd.DataFrame:
+def geocode_frame(city: pd.Series, country: pd.Series, *, gazetteer: Gazetteer) -> pd.DataFrame:
     """Geocode (city, country) rows offline; unresolved rows keep NaN and say why."""
-    gazetteer = gazetteer or load_gazetteer()
     pairs = pd.MultiIndex.from_arrays([as_text(city), as_text(country)])
     # Work on distinct pairs: exports repeat the same cities many times.
     codes, uniques = pairs.factorize()

@@ -71,9 +71,14 @@ def note_geocoding(records: pd.DataFrame) -> pd.DataFrame:
     return records
 
 
-def fill_regions(records: pd.DataFrame, *, gazetteer: Gazetteer | None = None) -> pd.DataFrame:
+def missing_regions(records: pd.DataFrame) -> pd.Series:
+    """Return which records have no admin-1 region (the ones fill_regions fills)."""
+    return records["region_code"].isna() | (records["region_code"].astype(str) == "")
+
+
+def fill_regions(records: pd.DataFrame, *, gazetteer: Gazetteer) -> pd.DataFrame:
     """Give every record without an admin-1 region the region of its nearest place."""
-    missing = records["region_code"].isna() | (records["region_code"].astype(str) == "")
+    missing = missing_regions(records)
     if not missing.any():
         return records
     found = assign_regions(

@@ -9,6 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from mapping.gazetteer import Gazetteer, load_gazetteer
+from settings import Settings
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -26,6 +29,12 @@ class CommandRun:
 def fixtures_dir() -> Path:
     """Return the folder of small committed input files (tests/fixtures)."""
     return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def gazetteer() -> Gazetteer:
+    """Load the real gazetteer once, from the settings' cache folder (built there on first use)."""
+    return load_gazetteer(cache_dir=Settings().cache_dir)
 
 
 @pytest.fixture

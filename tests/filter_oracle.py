@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from analysis.dataset import Dataset, prepare
 from analysis.filters import FilterSpec
 from analysis.params import KEY_FILTERS
-from data.ingest import load_records
 from data.taxonomies import vocabulary
 from data.text import fold_accents, slugify
+from ingest.pipeline import load_records
 from settings import DEMO_DATA_PATH
 
 EXAMPLES = settings(max_examples=100, derandomize=True, deadline=None)

@@ -9,8 +9,8 @@ import pytest
 from analysis.dataset import prepare
 from analysis.filters import FilterSpec, apply_filter
 from analysis.statistics import compute_stats
-from data.ingest import load_records
 from data.schema import conform
+from ingest.pipeline import load_records
 from settings import DEMO_DATA_PATH
 
 ROWS = [

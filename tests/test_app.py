@@ -5,7 +5,7 @@ import json
 import pytest
 
 from app import create_app, main
-from data.ingest import load_records
+from ingest.pipeline import load_records
 from layouts import ids
 from settings import DEMO_DATA_PATH, Settings
 

@@ -16,6 +16,8 @@ from data.demo import PROFILES_PATH, allocate, build_demo
 from data.schema import CANONICAL_COLUMNS, conform, parse_offer, split_list, to_text_frame
 from data.taxonomies import vocabulary
 from data.text import normalise_key, slugify
+from ingest.pipeline import place_records
+from settings import Settings
 
 FILES = Path(__file__).resolve().parents[1] / "data" / "files"
 CLUSTERS_CSV = FILES / "demo_clusters.csv"
@@ -264,6 +266,7 @@ def test_allocate_gives_minimum_and_exact_total() -> None:
 
 
 def test_generation_is_deterministic_and_matches_committed_files() -> None:
-    generated, partnerships = build_demo()
+    options = Settings().ingest_options
+    generated, partnerships = build_demo(place=lambda r: place_records(r, options=options))
     assert to_text_frame(generated).to_csv(index=False) == CLUSTERS_CSV.read_text("utf-8")
     assert partnerships.to_csv(index=False) == PARTNERSHIPS_CSV.read_text("utf-8")

@@ -10,8 +10,8 @@ import pytest
 from analysis.dataset import prepare
 from analysis.filters import FilterSpec, apply_filter
 from data.exports import iter_csv, iter_geojson, read_exported_csv, to_geojson, write_csv
-from data.ingest import load_records
 from data.schema import CANONICAL_COLUMNS, conform
+from ingest.pipeline import load_records
 from settings import DEMO_DATA_PATH
 
 RISKY = ["=cmd|' /C calc'!A0", "+1", "-2+3", "@x", "\tx", "\rx", "'quoted"]

@@ -8,9 +8,15 @@ import pandas as pd
 import pytest
 
 from data.errors import InputFileError
-from data.ingest import IngestResult, ingest_file, load_records, main, reason_counts
+from data.ingest import IngestResult, reason_counts
 from data.schema import CANONICAL_COLUMNS
+from ingest.cli import main
+from ingest.pipeline import ingest_file, load_records
+from settings import Settings
 
+# The user's cache folder, as the app and the command use it: the gazetteer index is built there
+# once rather than in memory by every test process.
+OPTIONS = Settings().ingest_options
 SUMMARY = re.compile(r"^(\d+) rows read, (\d+) accepted, (\d+) rejected$")
 # file, rows read, accepted, rejected
 READABLE = [
@@ -107,7 +113,7 @@ def test_command_refuses_unreadable_input_with_one_line(
 
 
 def test_bad_values_are_each_reported_with_their_row(fixtures_dir: Path) -> None:
-    result = ingest_file(fixtures_dir / "bad_values.csv")
+    result = ingest_file(fixtures_dir / "bad_values.csv", options=OPTIONS)
     found = set(result.rejects[["row", "column", "reason"]].itertuples(index=False, name=None))
     assert found == BAD_VALUE_PROBLEMS
     assert result.records["name"].tolist() == ["Valid Cluster", "City Only Cluster", "Second Valid"]
@@ -119,7 +125,7 @@ def test_bad_values_are_each_reported_with_their_row(fixtures_dir: Path) -> None
 
 
 def test_ingest_normalises_messy_input(fixtures_dir: Path) -> None:
-    records = ingest_file(fixtures_dir / "semicolon_cp1252.csv").records
+    records = ingest_file(fixtures_dir / "semicolon_cp1252.csv", options=OPTIONS).records
     assert records["city"].tolist() == ["Málaga", "Göteborg", "Besançon"]
     assert records["lat"].tolist() == [36.7213, 57.7089, 47.2378]
     assert records["lon"].tolist() == [-4.4214, 11.9746, 6.0241]
@@ -130,7 +136,7 @@ def test_ingest_normalises_messy_input(fixtures_dir: Path) -> None:
 
 
 def test_ingest_keeps_extra_fields_and_warns_about_duplicate_headers(fixtures_dir: Path) -> None:
-    result = ingest_file(fixtures_dir / "messy_headers.xlsx")
+    result = ingest_file(fixtures_dir / "messy_headers.xlsx", options=OPTIONS)
     assert list(result.records.columns[-2:]) == ["Notes", "Name"]
     assert result.records["country_code"].tolist() == ["DE", "FR", "NO"]
     assert result.records["label"].tolist() == ["Gold", "none", "Bronze"]
@@ -139,7 +145,7 @@ def test_ingest_keeps_extra_fields_and_warns_about_duplicate_headers(fixtures_di
 
 
 def test_rows_without_country_get_it_from_their_coordinates(fixtures_dir: Path) -> None:
-    result = ingest_file(fixtures_dir / "no_country.csv")
+    result = ingest_file(fixtures_dir / "no_country.csv", options=OPTIONS)
     assert result.records[["name", "country_code", "scope"]].values.tolist() == [
         ["Paris Cluster", "FR", "EU"]
     ]
@@ -151,8 +157,8 @@ def test_rows_without_country_get_it_from_their_coordinates(fixtures_dir: Path) 
 def test_canonical_output_reads_back_unchanged(fixtures_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "out.csv"
     assert main([str(fixtures_dir / "bad_values.csv"), "-o", str(out)]) == 0
-    again = ingest_file(out)
-    first = ingest_file(fixtures_dir / "bad_values.csv").records
+    again = ingest_file(out, options=OPTIONS)
+    first = ingest_file(fixtures_dir / "bad_values.csv", options=OPTIONS).records
     assert again.rejected == 0
     # Coordinates found by the geocoder come back as given ones ("input"); all else is equal.
     assert (again.records["geocode_quality"] == "input").all()
@@ -165,7 +171,7 @@ def test_canonical_output_reads_back_unchanged(fixtures_dir: Path, tmp_path: Pat
 
 
 def test_result_counts_rejected_rows_not_problems(fixtures_dir: Path) -> None:
-    result = ingest_file(fixtures_dir / "bad_values.csv")
+    result = ingest_file(fixtures_dir / "bad_values.csv", options=OPTIONS)
     assert isinstance(result, IngestResult)
     assert (result.rows_read, result.accepted, result.rejected) == (19, 3, 16)
     assert len(result.rejects) == 17  # row 3 has two problems
@@ -173,7 +179,7 @@ def test_result_counts_rejected_rows_not_problems(fixtures_dir: Path) -> None:
 
 
 def test_load_records_returns_accepted_rows(fixtures_dir: Path) -> None:
-    records = load_records(fixtures_dir / "country_forms.csv")
+    records = load_records(fixtures_dir / "country_forms.csv", options=OPTIONS)
     assert records["country_code"].tolist() == [
         "DE",
         "DE",
@@ -191,7 +197,7 @@ def test_load_records_returns_accepted_rows(fixtures_dir: Path) -> None:
 @pytest.mark.parametrize("name", ["header_only.csv", "empty.csv"])
 def test_load_records_refuses_a_file_without_accepted_rows(fixtures_dir: Path, name: str) -> None:
     with pytest.raises(InputFileError, match=name):
-        load_records(fixtures_dir / name)
+        load_records(fixtures_dir / name, options=OPTIONS)
 
 
 def test_command_prints_commonest_reasons_and_warnings(
@@ -224,7 +230,7 @@ def test_reason_counts_group_alike_reasons() -> None:
 
 
 def test_rows_without_coordinates_are_geocoded_offline(fixtures_dir: Path) -> None:
-    result = ingest_file(fixtures_dir / "cities_without_coordinates.csv")
+    result = ingest_file(fixtures_dir / "cities_without_coordinates.csv", options=OPTIONS)
     records = result.records.set_index("name")
     quality = records["geocode_quality"].astype(str)
     assert quality["Isar Photonics Network"] == "gazetteer"
@@ -241,7 +247,7 @@ def test_rows_without_coordinates_are_geocoded_offline(fixtures_dir: Path) -> No
 
 
 def test_unplaceable_rows_are_rejected_without_coordinates(fixtures_dir: Path) -> None:
-    result = ingest_file(fixtures_dir / "cities_without_coordinates.csv")
+    result = ingest_file(fixtures_dir / "cities_without_coordinates.csv", options=OPTIONS)
     reasons = dict(zip(result.rejects["name"], result.rejects["reason"], strict=True))
     assert reasons == {
         "Nowhere Cluster": 'no place called "Xyzzyville" in DE',
@@ -252,7 +258,7 @@ def test_unplaceable_rows_are_rejected_without_coordinates(fixtures_dir: Path) -
 
 
 def test_given_points_are_checked_against_their_country(fixtures_dir: Path) -> None:
-    records = ingest_file(fixtures_dir / "cities_without_coordinates.csv").records
+    records = ingest_file(fixtures_dir / "cities_without_coordinates.csv", options=OPTIONS).records
     records = records.set_index("name")
     boston = records.loc["Swapped Boston Cluster"]
     assert (boston["lat"], boston["lon"], boston["flags"]) == (42.3601, -71.0589, "latlon-swapped")
@@ -274,7 +280,7 @@ def test_command_summarises_placement_and_flags(fixtures_dir: Path, run_module, 
 
 
 def test_load_records_reports_left_out_rows(fixtures_dir: Path, caplog) -> None:
-    records = load_records(fixtures_dir / "bad_values.csv")
+    records = load_records(fixtures_dir / "bad_values.csv", options=OPTIONS)
     assert len(records) == 3
     assert "19 rows read, 3 accepted, 16 rejected" in caplog.text
     assert "--rejects" in caplog.text

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from data.ingest import load_records
 from data.taxonomies import vocabulary
+from ingest.pipeline import load_records
 from mapping import theme
 from mapping._map_choropleth import country_populations
 from mapping._map_points import POINT_SLOTS

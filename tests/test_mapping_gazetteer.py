@@ -20,12 +20,6 @@ ACCURACY_KM = 15.0
 MIN_ACCURACY = 0.97
 
 
-@pytest.fixture(scope="session")
-def gazetteer() -> gazetteer_module.Gazetteer:
-    """Load the real gazetteer once (from the user cache; built there on the first run)."""
-    return load_gazetteer()
-
-
 def geocode_one(city: str, country: object, gazetteer) -> pd.Series:
     return geocode_frame(pd.Series([city]), pd.Series([country]), gazetteer=gazetteer).iloc[0]
 
@@ -343,11 +337,13 @@ def test_an_unwritable_cache_builds_in_memory(fake_source, tmp_path: Path) -> No
     assert (row["lat"], row["region_code"]) == (50.11, "DE-05")
 
 
-def test_cache_dir_defaults_to_the_environment(monkeypatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("CLUSTER_ATLAS_CACHE", str(tmp_path))
-    assert gazetteer_index.default_cache_dir() == tmp_path
-    monkeypatch.delenv("CLUSTER_ATLAS_CACHE")
-    assert gazetteer_index.default_cache_dir() == Path.home() / ".cache" / "cluster-atlas"
+def test_no_cache_folder_builds_in_memory_and_writes_nothing(
+    fake_source, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    gazetteer = load_gazetteer(cache_dir=None)
+    assert len(fake_source) == 1 and not list(tmp_path.rglob("*.parquet"))
+    assert geocode_one("Frankfurt", "DE", gazetteer)["region_code"] == "DE-05"
 
 
 def test_close_calls_and_aliases_on_a_small_index(fake_source, tmp_path: Path) -> None:

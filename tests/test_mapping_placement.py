@@ -60,14 +60,14 @@ def test_geocoder_notes_move_to_notes_and_close_calls_are_flagged():
     assert noted["notes"].str.contains("Neustadt|Eindhofen").all()
 
 
-def test_fill_regions_names_the_admin1_of_the_nearest_place():
+def test_fill_regions_names_the_admin1_of_the_nearest_place(gazetteer):
     filled = fill_regions(records([
         {"name": "A", "country_code": "DE", "lat": 48.137, "lon": 11.575},
         {"name": "B", "country_code": "IT", "lat": 45.464, "lon": 9.190},
         {"name": "C", "country_code": "FR", "lat": 45.75, "lon": 4.85, "region_code": "keep",
          "region_name": "Kept"},
         {"name": "D", "country_code": "PT", "lat": 39.0, "lon": -20.0},
-    ]))  # fmt: skip
+    ]), gazetteer=gazetteer)  # fmt: skip
     assert filled["region_name"].astype(str).tolist()[:3] == ["Bavaria", "Lombardy", "Kept"]
     assert filled["region_code"].iloc[0] == "DE-02" and filled["region_code"].iloc[2] == "keep"
     assert pd.isna(filled["region_code"].iloc[3])  # 1,000 km out in the Atlantic: no region

@@ -48,3 +48,17 @@ def test_readme_documents_every_setting():
     assert settings_table() in readme, "README configuration table is stale: python settings.py"
     for spec in fields(Settings):
         assert env_name(spec.name) in readme
+
+
+def test_cache_folder_defaults_to_the_user_cache(monkeypatch, tmp_path: Path):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert Settings().cache_dir == tmp_path / ".cache" / "cluster-atlas"
+    assert Settings().ingest_options.cache_dir == tmp_path / ".cache" / "cluster-atlas"
+
+
+def test_cache_folder_comes_from_the_environment_or_the_flag(tmp_path: Path):
+    environ = {"CLUSTER_ATLAS_CACHE": str(tmp_path / "env")}
+    assert load_settings([], environ).cache_dir == tmp_path / "env"
+    flagged = load_settings(["--cache", str(tmp_path / "flag")], environ)
+    assert flagged.ingest_options.cache_dir == tmp_path / "flag"
+    assert load_settings([], {"CLUSTER_ATLAS_CACHE": ""}).cache == Settings().cache

@@ -9,7 +9,7 @@ import pytest
 from dash import Dash, Input, Output, ctx, dcc, html
 
 import api.routes
-from data.ingest import load_records
+from ingest.pipeline import load_records
 from mapping.figures import make_cluster_map
 from settings import DEMO_DATA_PATH
 from tests.browser.conftest import serve

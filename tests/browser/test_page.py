@@ -2,7 +2,7 @@
 
 import pytest
 
-from data.ingest import load_records
+from ingest.pipeline import load_records
 from layouts import ids
 from settings import DEMO_DATA_PATH
 

@@ -1,0 +1,1 @@
+"""The ingest pipeline: file -> canonical records, the one place that calls data/ and mapping/."""

@@ -1,0 +1,136 @@
+"""Ingest a user's file: read and validate (data/), then geocode and place the rows (mapping/).
+
+This package sits above data/ and mapping/: data/ never imports mapping/, so the geocoder and
+the country locator are built here and injected into data.ingest.read_records.
+"""
+
+import logging
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from data.errors import InputFileError
+from data.ingest import STAGES, IngestResult, Progress, read_records
+from data.places import Geocoder
+from mapping import placement
+from mapping.boundaries import country_at
+from mapping.gazetteer import Gazetteer, assign_regions, geocode_frame, load_gazetteer
+from mapping.online import OnlineGeocoder
+
+LOG = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    """How records are placed: offline gazetteer (always), online fallback, NUTS file, cache.
+
+    `cache_dir` comes from settings.Settings.cache_dir. Without one (None) the gazetteer index
+    is built in memory on first use, and online geocoding is refused: Nominatim's usage policy
+    asks for its answers to be cached.
+    """
+
+    online: bool = False
+    nuts: Path | None = None
+    cache_dir: Path | None = None
+
+    def __post_init__(self) -> None:
+        if self.online and self.cache_dir is None:
+            raise ValueError("online geocoding needs a cache folder (cache_dir)")
+
+
+def ingest_file(
+    path: Path, *, options: IngestOptions = IngestOptions(), progress: Progress | None = None
+) -> IngestResult:
+    """Read, validate, geocode and place one input file (CSV, XLSX, GeoJSON or Parquet)."""
+    report = progress or (lambda stage: None)
+    result = read_records(
+        Path(path), locate=locate_countries, geocode=make_geocoder(options), progress=report
+    )
+    records = place_records(result.records, options=options, progress=report)
+    report(STAGES[-1])
+    return replace(result, records=records)
+
+
+def place_records(
+    records: pd.DataFrame,
+    *,
+    options: IngestOptions = IngestOptions(),
+    progress: Progress | None = None,
+) -> pd.DataFrame:
+    """Check points against their country, then fill admin-1 regions and NUTS-2 codes."""
+    report = progress or (lambda stage: None)
+    report(STAGES[2])
+    records = placement.note_geocoding(placement.check_in_country(records))
+    report(STAGES[3])
+    # Only rows without a region need the gazetteer: the shipped data never loads it.
+    if placement.missing_regions(records).any():
+        records = placement.fill_regions(records, gazetteer=_gazetteer(options))
+    if options.nuts is not None:
+        records = placement.fill_nuts2(records, nuts_path=options.nuts)
+    return records
+
+
+def make_geocoder(options: IngestOptions) -> Geocoder:
+    """Return the geocoder of rows without coordinates: gazetteer, then online if enabled."""
+
+    def geocode(city: pd.Series, iso: pd.Series) -> pd.DataFrame:
+        gazetteer = _gazetteer(options)
+        found = geocode_frame(city, iso, gazetteer=gazetteer)
+        if not options.online:
+            return found
+        return _online_fallback(found, city, iso, gazetteer=gazetteer, options=options)
+
+    return geocode
+
+
+def _gazetteer(options: IngestOptions) -> Gazetteer:
+    # Loaded on first use only: files that give every point and region never pay for it.
+    return load_gazetteer(cache_dir=options.cache_dir)
+
+
+def _online_fallback(
+    found: pd.DataFrame,
+    city: pd.Series,
+    iso: pd.Series,
+    *,
+    gazetteer: Gazetteer,
+    options: IngestOptions,
+) -> pd.DataFrame:
+    todo = found["geocode_quality"] == "unresolved"
+    if not todo.any():
+        return found
+    online = OnlineGeocoder(cache_dir=options.cache_dir)
+    located = online.geocode_frame(city[todo], iso[todo])
+    hit = located.index[located["geocode_quality"] != "unresolved"]
+    regions = assign_regions(
+        located.loc[hit, "lat"], located.loc[hit, "lon"], iso[hit], gazetteer=gazetteer
+    )
+    found = found.copy()
+    for column in ("lat", "lon", "geocode_quality", "geocode_note"):
+        found.loc[todo, column] = located[column]
+    found.loc[hit, ["region_code", "region_name"]] = regions.to_numpy()
+    return found
+
+
+def load_records(path: Path, *, options: IngestOptions = IngestOptions()) -> pd.DataFrame:
+    """Return the accepted records of a file (index 0..n-1); raise InputFileError if none."""
+    result = ingest_file(path, options=options)
+    if result.accepted == 0:
+        raise InputFileError(
+            f"cannot load {Path(path).name}: no row was accepted ({result.summary()}; "
+            f"run `python -m data.ingest {path} -o OUT.csv --rejects REJECTS.csv` for the reasons)"
+        )
+    if result.rejected:
+        # The app shows only accepted rows: say how many were left out and how to see why.
+        LOG.warning("%s: %s; run `python -m data.ingest %s -o OUT.csv --rejects REJECTS.csv` "
+                    "for the reasons", Path(path).name, result.summary(), path)  # fmt: skip
+    return result.records.reset_index(drop=True)
+
+
+def locate_countries(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Return the ISO2 code of the country at each point (None outside every country)."""
+    # The boundaries load on the first call (lru_cache in mapping.boundaries), so files giving
+    # every country never pay for them.
+    return country_at(lon, lat)

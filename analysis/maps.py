@@ -26,7 +26,8 @@ def make_page_map(page: Page, *, options: dict, view: MapView | None = None) -> 
     """
     state = page.state
     records = page.dataset.records.iloc[page.positions]
-    figure = make_cluster_map(records, color_by=state.color, mode=state.mode, **options)
+    figure = make_cluster_map(records, color_by=state.color, mode=state.mode,
+                              ecosystems=state.filters.ecosystem, **options)  # fmt: skip
     framing = fit_view(records["lat"], records["lon"]) or theme.EUROPE_VIEW
     figure.update_layout(map=framing, uirevision=_revision(page))
     view = view or {}

@@ -90,7 +90,7 @@ def _dropdown(param: FilterParam, options: Options) -> html.Div:
         multi=True,
         placeholder="Any",
         className="atlas-dropdown",
-        optionHeight=44,
+        maxHeight=360,
     )
     return _field(param.label, ids.dom_id(control_id), dropdown, help_text=param.help)
 

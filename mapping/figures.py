@@ -16,7 +16,13 @@ from mapping._map_choropleth import (
     nuts2_geojson,
     nuts2_values,
 )
-from mapping._map_points import LEGEND_TITLES, colour_groups, grid_trace, in_slots, point_trace
+from mapping._map_points import (
+    colour_groups,
+    grid_trace,
+    in_slots,
+    legend_title,
+    point_trace,
+)
 from mapping.modes import COLOR_CHOICES, MAP_MODES
 
 COLOR_BY = tuple(c.name for c in COLOR_CHOICES)
@@ -36,6 +42,7 @@ def make_cluster_map(
     tiles: str | None = None,
     max_points: int = 20_000,
     cluster: bool = True,
+    ecosystems: tuple[str, ...] = (),
 ) -> go.Figure:
     """Return the map of `records` in `mode` on offline base layers.
 
@@ -43,7 +50,9 @@ def make_cluster_map(
     "nuts2_count" needs `nuts` (load_nuts) and draws `nuts_url` (a route serving
     nuts2_geojson(nuts)) or, without it, embeds that GeoJSON. Above `max_points` records the
     points become at most `max_points` grid cells. `cluster` merges nearby points into
-    counted bubbles when zoomed out.
+    counted bubbles when zoomed out. `ecosystems` are the slugs of the active ecosystem
+    filter (FilterSpec.ecosystem): with color_by "ecosystem", a cluster of several ecosystems
+    takes the colour of its first listed one in the filter, so colours never contradict it.
     Returns a figure whose point traces carry each cluster_id in customdata[0]; trace.meta is
     "points", "grid", "areas" or "spare" (hidden, empty: the figure always starts with the
     same POINT_SLOTS scattermap traces, see in_slots).
@@ -52,7 +61,7 @@ def make_cluster_map(
         raise ValueError(f"mode/color_by must be in {MODES}/{COLOR_BY}: {mode!r}/{color_by!r}")
     if mode == "points":
         traces, legend = _points(records, color_by=color_by, max_points=max_points,
-                                 cluster=cluster)  # fmt: skip
+                                 cluster=cluster, ecosystems=ecosystems)  # fmt: skip
     else:
         areas = _areas(records, mode=mode, countries_url=countries_url, nuts=nuts,
                        nuts_url=nuts_url)  # fmt: skip
@@ -73,13 +82,19 @@ def make_cluster_map(
 
 
 def _points(
-    records: pd.DataFrame, *, color_by: str, max_points: int, cluster: bool
+    records: pd.DataFrame,
+    *,
+    color_by: str,
+    max_points: int,
+    cluster: bool,
+    ecosystems: tuple[str, ...],
 ) -> tuple[list[go.Scattermap], str]:
     """Return one trace per colour value, or one grid trace when there are too many points."""
     if len(records) <= max_points:
-        groups = colour_groups(records, color_by=color_by)
+        groups = colour_groups(records, color_by=color_by, ecosystems=ecosystems)
         traces = [point_trace(records, group, cluster=cluster) for group in groups]
-        return in_slots(traces, cluster=cluster), f"<b>{LEGEND_TITLES[color_by]}</b>"
+        title = legend_title(color_by, ecosystems=ecosystems)
+        return in_slots(traces, cluster=cluster), f"<b>{title}</b>"
     # Past the bound the browser would receive (and cluster) every point: send counts per
     # grid cell instead, and say so where the colour legend would be.
     title = (

@@ -13,10 +13,9 @@ INK = "#1f2933"
 SEA_COLOR = "#eef3f8"
 LAND_COLOR = "#dde2e8"
 BORDER_COLOR = "#9aa5b1"
-# Scope and label colours and display names are data (data/files/taxonomies.json).
+# Scope and label colours are data (data/files/taxonomies.json).
 SCOPE_COLORS = vocabulary("scopes").palette
 LABEL_COLORS = vocabulary("labels").palette
-LABEL_NAMES = dict(vocabulary("labels").display)
 # Paul Tol's 14-colour discrete rainbow: the largest qualitative set designed to stay
 # distinguishable under colour-vision deficiency (hover names the ecosystem anyway).
 ECOSYSTEM_PALETTE = (

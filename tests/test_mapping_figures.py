@@ -7,6 +7,7 @@ import pytest
 from shapely.geometry import box
 
 from data.taxonomies import vocabulary
+from data.text import slugify
 from ingest.pipeline import load_records
 from mapping import theme
 from mapping._map_choropleth import country_populations
@@ -37,7 +38,7 @@ def colour_value(records: pd.DataFrame, color_by: str) -> pd.Series:
     """Return each record's colour value, computed independently of the figure code."""
     if color_by == "ecosystem":
         return records["ecosystems"].map(lambda items: items[0] if items else "No ecosystem")
-    return records[color_by].astype(str).replace(theme.LABEL_NAMES)
+    return records[color_by].astype(str).replace(dict(vocabulary("labels").display))
 
 
 def shown(figure) -> list:
@@ -74,6 +75,57 @@ def test_colours_are_distinct_and_ecosystem_legend_says_first_listed(records) ->
     assert len(set(theme.ECOSYSTEM_PALETTE)) == 14
 
 
+def ecosystem_legend(records: pd.DataFrame, ecosystems: tuple[str, ...]) -> dict[str, set]:
+    """Return legend entry -> the cluster ids drawn under it, colouring by ecosystem."""
+    figure = make_cluster_map(
+        records, countries_url=URL, color_by="ecosystem", ecosystems=ecosystems
+    )
+    return {t.name.rsplit(" (", 1)[0]: set(t.customdata[:, 0]) for t in shown(figure)}
+
+
+def test_an_ecosystem_filter_colours_its_clusters_by_the_filtered_ecosystem(records) -> None:
+    # The bug: filtering on Health showed a Digital-and-Health cluster as "Digital (1)".
+    health = records.loc[records["ecosystems"].map(lambda items: "Health" in items)]
+    assert (health["ecosystems"].map(lambda items: items[0]) != "Health").any()
+    assert ecosystem_legend(health, (slugify("Health"),)) == {"Health": set(health["cluster_id"])}
+
+
+@pytest.mark.parametrize(
+    ("listed", "filtered", "colour"),
+    [
+        (("Digital", "Health", "Tourism"), ("Tourism", "Health"), "Health"),
+        (("Digital", "Health", "Tourism"), ("Tourism",), "Tourism"),
+        (("Digital", "Health"), (), "Digital"),
+        (("Digital", "Health"), ("Retail",), "Digital"),
+        (("Digital", "Health"), ("no-such-ecosystem",), "Digital"),
+        ((), ("Health",), "No ecosystem"),
+    ],
+)
+def test_a_multi_ecosystem_cluster_takes_its_first_listed_filtered_ecosystem(
+    records, listed, filtered, colour
+) -> None:
+    one = records.head(1).assign(ecosystems=[listed])
+    slugs = tuple(slugify(term) for term in filtered)
+    assert ecosystem_legend(one, slugs) == {colour: {one["cluster_id"].iloc[0]}}
+
+
+@pytest.mark.parametrize(
+    ("ecosystems", "title"),
+    [((), "<b>Ecosystem (first listed)</b>"),
+     (("health",), "<b>Ecosystem (first listed of the filtered)</b>"),
+     (("no-such-ecosystem",), "<b>Ecosystem (first listed)</b>")],
+)  # fmt: skip
+def test_the_ecosystem_legend_says_which_ecosystem_colours_a_cluster(
+    records, ecosystems, title
+) -> None:
+    figure = make_cluster_map(
+        records, countries_url=URL, color_by="ecosystem", ecosystems=ecosystems
+    )
+    assert figure.layout.legend.title.text == title
+    scope = make_cluster_map(records, countries_url=URL, ecosystems=ecosystems)
+    assert scope.layout.legend.title.text == "<b>Scope</b>"
+
+
 def test_clustering_can_be_switched_off(records) -> None:
     figure = make_cluster_map(records, countries_url=URL, cluster=False)
     assert not any(trace.cluster.enabled for trace in figure.data)
@@ -104,6 +156,17 @@ def test_hover_shows_name_city_country_ecosystems_and_smes(records) -> None:
     assert smes == f"{row['sme_members']:,} member SMEs"
     for field in range(1, 5):
         assert f"%{{customdata[{field}]}}" in trace.hovertemplate
+
+
+def test_hover_shows_markup_in_the_data_as_plain_text(records) -> None:
+    row = records.head(1).assign(
+        name='<b>Bold</b> & <a href="https://x.example">link</a>', city="<i>Town</i>",
+        ecosystems=[("Aerospace & defence", "<script>x</script>")],
+    )  # fmt: skip
+    _, name, place, ecosystems, _ = make_cluster_map(row, countries_url=URL).data[0].customdata[0]
+    assert name == '&lt;b&gt;Bold&lt;/b&gt; &amp; &lt;a href="https://x.example"&gt;link&lt;/a&gt;'
+    assert place.startswith("&lt;i&gt;Town&lt;/i&gt;, ")
+    assert ecosystems == "Aerospace &amp; defence, &lt;script&gt;x&lt;/script&gt;"
 
 
 def test_hover_says_when_smes_or_ecosystems_are_missing(records) -> None:

@@ -1,0 +1,187 @@
+// Cluster Atlas map behaviour plotly.js does not give clustered scattermap traces (no network).
+//
+// 1. A cluster bubble (MapLibre clusters of a `cluster: {enabled: true}` trace) gets a pointer
+//    cursor, a tooltip "24 clusters — click to zoom in", and on click the map eases to the
+//    zoom at which the bubble splits (GeoJSONSource.getClusterExpansionZoom).
+// 2. When Dash replaces the figure, any hover label of the old figure is removed: plotly.js
+//    leaves it on the map (e.g. a country's label from a choropleth over the points).
+//
+// plotly.js 4.1 internals relied on (check them when upgrading plotly):
+//   gd._fullLayout.map._subplot.map   the MapLibre map of the graph div `gd`;
+//   layer ids "plotly-trace-layer-<uid>-cluster": the bubbles of the trace with that uid
+//   (their GeoJSON source, with cluster: true, is the layer's `source`);
+//   plotly.js's own map "moveend" handler records a view change (layout, relayoutData)
+//   only when the event has an `originalEvent`, so easeTo passes one.
+(function () {
+  "use strict";
+
+  const GRAPHS = "#cluster-map .js-plotly-plot";
+  const LAYER_PREFIX = "plotly-trace-layer-";
+  const BUBBLE_SUFFIX = "-cluster";
+  // plotly.js replaces a graph's event emitter (gd._ev) when it purges and replots it.
+  const hookedEmitters = new WeakSet();
+  const hookedMaps = new WeakSet();
+  const shownData = new WeakMap();
+
+  function mapOf(gd) {
+    const subplot = gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+    return subplot && subplot.map;
+  }
+
+  function isBubble(feature) {
+    const id = feature.layer && feature.layer.id;
+    return (
+      typeof id === "string" &&
+      id.startsWith(LAYER_PREFIX) &&
+      id.endsWith(BUBBLE_SUFFIX) &&
+      Boolean(feature.properties && feature.properties.cluster)
+    );
+  }
+
+  // The bubble layers of all clustered traces (spare, empty ones included).
+  function bubbleLayers(map) {
+    const ids = typeof map.getLayersOrder === "function" ? map.getLayersOrder() : [];
+    return ids.filter((id) => id.startsWith(LAYER_PREFIX) && id.endsWith(BUBBLE_SUFFIX));
+  }
+
+  // The topmost cluster bubble under a screen point, or null.
+  function bubbleAt(map, point) {
+    try {
+      const layers = bubbleLayers(map);
+      if (!layers.length) return null;
+      return map.queryRenderedFeatures(point, { layers }).find(isBubble) || null;
+    } catch (err) {
+      return null; // the style is being replaced by a figure update
+    }
+  }
+
+  function tooltipOf(map) {
+    const container = map.getContainer();
+    let tip = container.querySelector(":scope > .atlas-bubble-tip");
+    if (!tip) {
+      tip = document.createElement("div");
+      tip.className = "atlas-bubble-tip";
+      tip.setAttribute("role", "tooltip");
+      Object.assign(tip.style, {
+        position: "absolute", zIndex: 3, pointerEvents: "none", display: "none",
+        background: "#ffffff", color: "#1f2933", border: "1px solid #c3cad3",
+        borderRadius: "3px", padding: "2px 6px", font: "13px system-ui, sans-serif",
+        whiteSpace: "nowrap", boxShadow: "0 1px 3px rgba(0,0,0,.15)",
+      });
+      container.appendChild(tip);
+    }
+    return tip;
+  }
+
+  function describe(feature) {
+    const count = Number(feature.properties.point_count) || 0;
+    return `${count.toLocaleString("en")} clusters — click to zoom in`;
+  }
+
+  function showTip(map, feature, point) {
+    const tip = tooltipOf(map);
+    tip.textContent = describe(feature); // text, never markup
+    tip.style.left = `${point.x + 14}px`;
+    tip.style.top = `${point.y + 10}px`;
+    tip.style.display = "block";
+  }
+
+  function hideTip(map) {
+    const tip = map.getContainer().querySelector(":scope > .atlas-bubble-tip");
+    if (tip) tip.style.display = "none";
+  }
+
+  function setPointer(map, on) {
+    map.getCanvas().style.cursor = on ? "pointer" : "";
+  }
+
+  // Ease to the zoom at which the bubble splits into its members.
+  function zoomInto(map, feature, originalEvent) {
+    const source = map.getSource(feature.source);
+    if (!source || typeof source.getClusterExpansionZoom !== "function") return;
+    let done = false;
+    const ease = (zoom) => {
+      if (done || typeof zoom !== "number") return;
+      done = true;
+      const target = Math.max(zoom, map.getZoom() + 1);
+      // The originalEvent makes plotly.js store the new view as a user edit (see above).
+      map.easeTo(
+        { center: feature.geometry.coordinates, zoom: Math.min(target, map.getMaxZoom()) },
+        { originalEvent },
+      );
+    };
+    const clusterId = feature.properties.cluster_id;
+    // MapLibre >= 3 returns a promise; older versions call back (err, zoom).
+    const result = source.getClusterExpansionZoom(clusterId, (err, zoom) => err || ease(zoom));
+    if (result && typeof result.then === "function") result.then(ease, () => {});
+  }
+
+  function hookMap(map) {
+    if (hookedMaps.has(map)) return;
+    hookedMaps.add(map);
+    map.on("mousemove", (e) => {
+      const bubble = bubbleAt(map, e.point);
+      setPointer(map, Boolean(bubble));
+      if (bubble) showTip(map, bubble, e.point);
+      else hideTip(map);
+    });
+    map.on("click", (e) => {
+      const bubble = bubbleAt(map, e.point);
+      if (!bubble) return;
+      hideTip(map);
+      zoomInto(map, bubble, e.originalEvent);
+    });
+    map.on("mouseout", () => {
+      setPointer(map, false);
+      hideTip(map);
+    });
+    // plotly.js keeps a map's hover label when the pointer leaves the map (it hides a
+    // cartesian plot's): it then stood over other views, e.g. after a mode switch.
+    map.getCanvas().addEventListener("mouseleave", () => {
+      const gd = map.getContainer().closest(".js-plotly-plot");
+      if (gd && window.Plotly) window.Plotly.Fx.unhover(gd);
+    });
+    map.on("movestart", () => hideTip(map));
+  }
+
+  function afterPlot(gd) {
+    // A new figure (Dash sets gd.data on every update; pan and zoom keep it): drop hover
+    // labels of the old one, which plotly.js would leave standing over the new traces.
+    if (shownData.has(gd) && shownData.get(gd) !== gd.data && window.Plotly) {
+      window.Plotly.Fx.unhover(gd);
+      const map = mapOf(gd);
+      if (map) hideTip(map);
+    }
+    shownData.set(gd, gd.data);
+    const map = mapOf(gd);
+    if (map) hookMap(map);
+  }
+
+  function hookGraphs() {
+    document.querySelectorAll(GRAPHS).forEach((gd) => {
+      // plotly.js gives the div its event emitter (gd.on) when it first plots.
+      if (!gd._ev || hookedEmitters.has(gd._ev) || typeof gd.on !== "function") return;
+      hookedEmitters.add(gd._ev);
+      gd.on("plotly_afterplot", () => afterPlot(gd));
+      afterPlot(gd);
+    });
+  }
+
+  let queued = false;
+  const observer = new MutationObserver(() => {
+    if (queued) return;
+    queued = true;
+    window.requestAnimationFrame(() => {
+      queued = false;
+      hookGraphs();
+    });
+  });
+
+  function start() {
+    observer.observe(document.body, { childList: true, subtree: true });
+    hookGraphs();
+  }
+
+  if (document.body) start();
+  else document.addEventListener("DOMContentLoaded", start);
+})();

@@ -1,0 +1,108 @@
+"""Map behaviour from assets/atlas-map.js in real Chromium: cluster bubbles explain themselves
+and zoom in on click; a choropleth's hover label does not outlive a switch back to points."""
+
+import re
+
+import pytest
+
+from layouts import ids
+
+pytestmark = pytest.mark.browser
+GD = f"document.querySelector('#{ids.MAP} .js-plotly-plot')"
+MAP = f"{GD}?._fullLayout?.map?._subplot?.map"
+# The features MapLibre drew in plotly's trace layers whose id ends with the given suffix.
+DRAWN = f"""suffix => {{
+  const map = {MAP};
+  if (!map || !map.isStyleLoaded()) return [];
+  const layers = map.getLayersOrder()
+    .filter(id => id.startsWith('plotly-trace-layer-') && id.endsWith(suffix));
+  return layers.length ? map.queryRenderedFeatures({{layers}}) : [];
+}}"""
+# The page position and count of the largest bubble clear of the legend and the mode bar.
+BIGGEST_BUBBLE = f"""() => {{
+  const map = {MAP}, box = map.getContainer().getBoundingClientRect();
+  const bubbles = ({DRAWN})('-cluster').map(f => {{
+    const p = map.project(f.geometry.coordinates);
+    return {{x: box.left + p.x, y: box.top + p.y, count: f.properties.point_count,
+             clear: p.x > 250 && p.x < box.width - 60 && p.y > 60 && p.y < box.height - 30}};
+  }}).filter(b => b.clear);
+  bubbles.sort((a, b) => b.count - a.count);
+  return bubbles[0] || null;
+}}"""
+TIP = f"{MAP}.getContainer().querySelector('.atlas-bubble-tip')"
+HOVER_TEXT = f"{GD}.querySelector('.hoverlayer').textContent"
+
+
+def open_map(page, url: str) -> None:
+    """Open the dashboard at 1440x900 and wait until MapLibre has drawn cluster bubbles."""
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(url)
+    page.wait_for_function(f"({DRAWN})('-cluster').length > 0", timeout=30_000)
+
+
+def choose_mode(page, label: str, *, choropleth: bool) -> None:
+    """Pick a map mode from the dropdown; wait until the figure has (or lacks) a choropleth."""
+    page.click(f"#{ids.MAP_MODE}")
+    page.locator(".dash-dropdown-option", has_text=label).first.click()
+    has = "" if choropleth else "!"
+    page.wait_for_function(
+        f"() => {has}({GD}._fullData || []).some(t => t.type === 'choroplethmap')",
+        timeout=20_000,
+    )
+
+
+def listener_counts(page) -> list[int]:
+    """Return how many mousemove and click listeners the MapLibre map has (internal)."""
+    return page.evaluate(
+        f"() => ['mousemove', 'click'].map(e => ({MAP})._listeners[e]?.length || 0)"
+    )
+
+
+def test_a_bubble_says_what_it_groups_and_a_click_zooms_into_it(watched_page, live_server):
+    page, watch = watched_page
+    open_map(page, live_server)
+    # A figure update (a new colour) must not add a second set of listeners.
+    listeners = listener_counts(page)
+    page.get_by_label("Ecosystem", exact=True).check()
+    page.wait_for_function(f"{GD}._fullData.filter(t => t.meta === 'points').length > 3",
+                           timeout=20_000)  # fmt: skip
+    page.wait_for_function(f"({DRAWN})('-cluster').length > 0", timeout=20_000)
+    assert listener_counts(page) == listeners
+    zoom = page.evaluate(f"{GD}._fullLayout.map.zoom")
+    bubble = page.evaluate(BIGGEST_BUBBLE)
+    assert bubble and bubble["count"] > 1
+    page.mouse.move(bubble["x"] - 1, bubble["y"])
+    page.mouse.move(bubble["x"], bubble["y"])
+    page.wait_for_function(f"{TIP}?.style.display === 'block'", timeout=10_000)
+    tip = page.evaluate(f"{TIP}.textContent")
+    assert re.fullmatch(r"[\d,]+ clusters — click to zoom in", tip)
+    assert tip.startswith(f"{bubble['count']:,} clusters")
+    assert page.evaluate(f"getComputedStyle({MAP}.getCanvas()).cursor") == "pointer"
+    page.mouse.click(bubble["x"], bubble["y"])
+    # plotly.js records the new view as the user's, so the next figure update keeps it.
+    page.wait_for_function(f"{GD}._fullLayout.map.zoom > {zoom}", timeout=20_000)
+    assert page.evaluate(f"{MAP}.getZoom()") > zoom
+    assert page.evaluate(f"{TIP}.style.display") == "none"
+    assert watch.external_requests() == []
+    assert watch.errors == []
+
+
+def test_a_country_hover_label_goes_when_points_come_back(watched_page, live_server):
+    page, watch = watched_page
+    open_map(page, live_server)
+    choose_mode(page, "Clusters per country", choropleth=True)
+    page.wait_for_function(f"({DRAWN})('-fill').length > 0", timeout=20_000)
+    germany = page.evaluate(
+        f"""() => {{ const map = {MAP}, box = map.getContainer().getBoundingClientRect();
+                     const p = map.project([10.4, 51.0]);
+                     return [box.left + p.x, box.top + p.y]; }}"""
+    )
+    page.mouse.move(germany[0] - 2, germany[1])
+    page.mouse.move(*germany)
+    page.wait_for_function(f"{HOVER_TEXT}.includes('Germany')", timeout=10_000)
+    choose_mode(page, "Clusters (points)", choropleth=False)
+    page.wait_for_function(f"({DRAWN})('-cluster').length > 0", timeout=20_000)
+    assert page.evaluate(HOVER_TEXT) == ""
+    assert page.locator(f"#{ids.MAP} .hovertext").count() == 0
+    assert watch.external_requests() == []
+    assert watch.errors == []

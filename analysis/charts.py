@@ -4,61 +4,133 @@ Figures are plain dicts (the JSON plotly.js reads): building go.Figure objects v
 property and cost ~40 ms per filter update for these four charts.
 """
 
+import functools
+import textwrap
+from collections.abc import Callable
+
+from analysis.statistics import HEATMAP_COUNTRIES
 from mapping.theme import ATLAS_TEMPLATE
 
 BAR_COLOR = "#0b5cad"
-TOP_COUNTRIES = 15
+# The country bars show the same countries as the heatmap's columns.
+TOP_COUNTRIES = HEATMAP_COUNTRIES
 HEATMAP_SCALE = [[0, "#f4f7fb"], [0.15, "#c6dbef"], [0.5, "#4292c6"], [1, "#08306b"]]
-TEMPLATE = ATLAS_TEMPLATE.to_plotly_json()
 CLICK_HINT = "<extra>click to filter</extra>"
+EMPTY_MESSAGE = "No clusters match the filters"
+# Longer axis labels wrap: on a phone one long ecosystem name would otherwise take the
+# whole width (plotly then clips it rather than shrink the plot below its minimum).
+LABEL_WIDTH = 30
 
 
-def _figure(trace: dict, **layout) -> dict:
-    """Return a figure of one trace with the charts' shared layout."""
+def _chart_template() -> dict:
+    """Return the atlas template with the axis settings every chart shares."""
+    template = ATLAS_TEMPLATE.to_plotly_json()
+    # Axes make room for their labels (rotated on narrow screens) and keep titles clear of them.
+    axis = {"automargin": True, "title": {"standoff": 6}}
+    template["layout"] |= {"xaxis": axis, "yaxis": axis}
+    return template
+
+
+TEMPLATE = _chart_template()
+
+
+def _figure(traces: list[dict], **layout) -> dict:
+    """Return a figure of `traces` with the charts' shared layout."""
     base = {"template": TEMPLATE, "margin": {"l": 8, "r": 8, "t": 4, "b": 8},
             "showlegend": False, "clickmode": "event"}  # fmt: skip
-    return {"data": [trace], "layout": {**base, **layout}}
+    return {"data": traces, "layout": {**base, **layout}}
+
+
+def empty_figure(message: str = EMPTY_MESSAGE) -> dict:
+    """Return a chart without axes that says `message` in its centre."""
+    hidden = {"visible": False}
+    note = {"text": message, "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
+            "showarrow": False, "font": {"size": 15}}  # fmt: skip
+    return _figure([], xaxis=hidden, yaxis=hidden, annotations=[note])
+
+
+def _unless_empty(make: Callable[[dict], dict]) -> Callable[[dict], dict]:
+    """Make a chart builder return `empty_figure()` when no cluster matches."""
+
+    @functools.wraps(make)
+    def build(stats: dict) -> dict:
+        return make(stats) if stats["kpis"]["clusters"] else empty_figure()
+
+    return build
+
+
+def _wrapped_labels(names: list[str]) -> dict:
+    """Return axis settings that show `names` wrapped (the data and hover keep them whole)."""
+    text = ["<br>".join(textwrap.wrap(name, LABEL_WIDTH, break_long_words=False)) for name in names]
+    return {"tickmode": "array", "tickvals": names, "ticktext": text}
 
 
 def _bars(rows: list[dict], *, key: str, color: str) -> dict:
+    names = [r["name"] for r in rows]
     return _figure(
-        {"type": "bar", "orientation": "h", "x": [r["count"] for r in rows],
-         "y": [r["name"] for r in rows], "customdata": [r[key] for r in rows],
-         "marker": {"color": color}, "hovertemplate": "%{y}: %{x:,} clusters" + CLICK_HINT},
-        yaxis={"automargin": True}, xaxis={"automargin": True},
+        [{"type": "bar", "orientation": "h", "x": [r["count"] for r in rows], "y": names,
+          "customdata": [r[key] for r in rows], "marker": {"color": color},
+          "hovertemplate": "%{y}: %{x:,} clusters" + CLICK_HINT}],
+        yaxis=_wrapped_labels(names),
     )  # fmt: skip
 
 
+@_unless_empty
 def make_country_bars(stats: dict) -> dict:
     """Return horizontal bars of the top countries; customdata is the ISO2 code (click filter)."""
     return _bars(stats["by_country"][:TOP_COUNTRIES][::-1], key="code", color=BAR_COLOR)
 
 
+@_unless_empty
 def make_ecosystem_bars(stats: dict) -> dict:
     """Return horizontal bars per ecosystem; customdata is the ecosystem slug (click filter)."""
     rows = sorted(stats["by_ecosystem"], key=lambda r: r["count"])
     return _bars(rows, key="slug", color="#2a9d8f")
 
 
+@_unless_empty
 def make_heatmap(stats: dict) -> dict:
     """Return the ecosystem x country heatmap of cluster counts (click a cell to filter)."""
     heat = stats["heatmap"]
     slugs = [[slug] * len(heat["countries"]) for slug in heat["ecosystem_slugs"]]
+    # A horizontal colour bar above the cells leaves the narrow (phone) width to the columns.
+    colorbar = {"title": {"text": "Clusters", "side": "top"}, "thickness": 10,
+                "orientation": "h", "x": 1, "xanchor": "right", "y": 1, "yanchor": "bottom",
+                "len": 0.6}  # fmt: skip
     return _figure(
-        {"type": "heatmap", "z": heat["counts"], "x": heat["countries"], "y": heat["ecosystems"],
-         "customdata": slugs, "colorscale": HEATMAP_SCALE, "xgap": 1, "ygap": 1,
-         "hovertemplate": "%{y} in %{x}: %{z:,} clusters" + CLICK_HINT,
-         "colorbar": {"title": {"text": "Clusters"}, "thickness": 10}},
-        yaxis={"automargin": True}, xaxis={"automargin": True, "tickangle": 0},
+        [{"type": "heatmap", "z": heat["counts"], "x": heat["countries"], "y": heat["ecosystems"],
+          "customdata": slugs, "colorscale": HEATMAP_SCALE, "xgap": 1, "ygap": 1,
+          "hovertemplate": "%{y} in %{x}: %{z:,} clusters" + CLICK_HINT, "colorbar": colorbar}],
+        # Smaller labels leave a phone more width for the 15 columns; plotly labels every
+        # column when they fit and every other one when they do not.
+        yaxis={**_wrapped_labels(heat["ecosystems"]), "tickfont": {"size": 11}},
+        xaxis={"tickfont": {"size": 11}},
     )  # fmt: skip
 
 
+@_unless_empty
 def make_sme_histogram(stats: dict) -> dict:
     """Return the distribution of member SMEs per cluster over size bins."""
     dist = stats["sme_distribution"]
     return _figure(
-        {"type": "bar", "x": dist["labels"], "y": dist["counts"], "marker": {"color": "#6c5ce7"},
-         "hovertemplate": "%{x} member SMEs: %{y:,} clusters<extra></extra>"},
+        [{"type": "bar", "x": dist["labels"], "y": dist["counts"], "marker": {"color": "#6c5ce7"},
+          "hovertemplate": "%{x} member SMEs: %{y:,} clusters<extra></extra>"}],
         xaxis={"title": {"text": "Member SMEs per cluster"}, "type": "category"},
-        yaxis={"title": {"text": "Clusters"}}, margin={"l": 48, "r": 8, "t": 4, "b": 40},
+        yaxis={"title": {"text": "Clusters"}},
     )  # fmt: skip
+
+
+def country_chart_title(stats: dict) -> str:
+    """Return the country chart's title, saying when it shows only the top countries."""
+    return "Clusters by country" + _top_note(TOP_COUNTRIES, len(stats["by_country"]))
+
+
+def heatmap_title(stats: dict) -> str:
+    """Return the heatmap's title, saying when its columns are only the top countries."""
+    shown, total = len(stats["heatmap"]["countries"]), len(stats["by_country"])
+    return "Ecosystems × countries" + _top_note(shown, total, noun=" countries")
+
+
+def _top_note(shown: int, total: int, *, noun: str = "") -> str:
+    """Return " (top 15 of 58…)" when `total` exceeds `shown`, else ""."""
+    return f" (top {shown} of {total}{noun})" if total > shown else ""

@@ -2,7 +2,14 @@
 
 from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 
-from analysis.charts import make_country_bars, make_ecosystem_bars, make_heatmap, make_sme_histogram
+from analysis.charts import (
+    country_chart_title,
+    heatmap_title,
+    make_country_bars,
+    make_ecosystem_bars,
+    make_heatmap,
+    make_sme_histogram,
+)
 from analysis.filters import facet_counts
 from analysis.params import BY_NAME
 from analysis.state import Page, PageState, open_page
@@ -27,6 +34,8 @@ def register(app: Dash, store: DatasetStore, *, features: frozenset[str]) -> Non
             "ecosystem": Output(ids.CHART_ECOSYSTEM, "figure"),
             "heatmap": Output(ids.CHART_HEATMAP, "figure"),
             "sme": Output(ids.CHART_SME, "figure"),
+            "country_title": Output(ids.CHART_COUNTRY_TITLE, "children"),
+            "heatmap_title": Output(ids.CHART_HEATMAP_TITLE, "children"),
             "csv": Output(ids.DOWNLOAD_CSV, "href"),
             "geojson": Output(ids.DOWNLOAD_GEOJSON, "href"),
             "options": Output({"type": ids.FACET, "param": ALL}, "options"),
@@ -61,6 +70,8 @@ def render_dashboard(page: Page, *, facets: list[str]) -> dict:
         "ecosystem": make_ecosystem_bars(stats),
         "heatmap": make_heatmap(stats),
         "sme": make_sme_histogram(stats),
+        "country_title": country_chart_title(stats),
+        "heatmap_title": heatmap_title(stats),
         "csv": f"/api/clusters.csv{downloads}",
         "geojson": f"/api/clusters.geojson{downloads}",
         "options": [

@@ -48,7 +48,7 @@ def test_colour_selector_recolours_the_markers(watched_page, live_server, demo_c
     page.goto(live_server)
     page.wait_for_function(f"({POINTS_ON_MAP})() === {demo_count}", timeout=30_000)
     assert any(name.startswith("EU (") for name in page.evaluate(TRACE_NAMES))
-    page.get_by_label("Label", exact=True).check()
+    page.get_by_role("radio", name="Label").check()
     page.wait_for_function(
         f"({TRACE_NAMES})().some(name => name.startsWith('Gold ('))", timeout=15_000
     )

@@ -1,0 +1,185 @@
+"""Every view is a link, in a real Chromium: filters, map mode and colour, sort and profile."""
+
+import numpy as np
+import pytest
+
+from analysis.filters import FilterSpec
+from analysis.table import sort_positions, table_rows
+from layouts import ids
+from tests.browser.test_dashboard import GRAPH, IDLE, open_and_settle, settle
+from tests.filter_oracle import demo, naive_filter
+
+pytestmark = pytest.mark.browser
+# The figure the page was given (before any pan or zoom), reduced to what must match the API.
+PAGE_FIGURE = f"""() => {{
+  const gd = {GRAPH.format(ids.MAP)};
+  return {{center: gd.layout.map.center, zoom: gd.layout.map.zoom,
+           uirevision: gd.layout.uirevision,
+           traces: gd.data.map(t => [t.type, t.name || null, t.meta || null,
+                                     (t.lat || t.locations || []).length])}};
+}}"""
+PROFILE_ID = f"document.querySelector('#{ids.PROFILE_BODY} [data-cluster-id]')?.dataset.clusterId"
+
+
+def api_figure(page, base: str, query: str) -> dict:
+    """Return /api/map.json's figure for `query`, reduced like PAGE_FIGURE."""
+    figure = page.request.get(f"{base}/api/map.json{query}").json()["figure"]
+    return {
+        "center": figure["layout"]["map"]["center"],
+        "zoom": figure["layout"]["map"]["zoom"],
+        "uirevision": figure["layout"]["uirevision"],
+        "traces": [
+            [t["type"], t.get("name"), t.get("meta"), _length(t.get("lat", t.get("locations")))]
+            for t in figure["data"]
+        ],
+    }
+
+
+def _length(values) -> int:
+    # plotly sends numpy arrays as typed-array objects ({"dtype", "bdata", "shape"}).
+    if isinstance(values, dict):
+        return int(str(values.get("shape", "0")).split(",")[0])
+    return len(values or [])
+
+
+def wait_for_figure(page, expected: dict) -> dict:
+    """Wait until the page's map shows the traces of `expected`; return the page's figure."""
+    page.wait_for_function(
+        f"expected => JSON.stringify(({PAGE_FIGURE})().traces) === JSON.stringify(expected)",
+        arg=expected["traces"],
+        timeout=30_000,
+    )
+    return page.evaluate(PAGE_FIGURE)
+
+
+def test_a_link_opens_exactly_that_view_with_the_profile(watched_page, live_server):
+    page, watch = watched_page
+    spec = FilterSpec(country=("DE", "FR"), ecosystem=("digital",))
+    kept = naive_filter(demo().records, spec)
+    cluster = kept[len(kept) // 2]
+    query = f"{spec.to_query_string()}&color=label&sort=-sme_members&cluster={cluster}"
+    state = open_and_settle(page, live_server + "/" + query, len(kept))
+    assert state["search"] == query
+    page.locator(f"#{ids.PROFILE}").wait_for(state="visible", timeout=10_000)
+    page.wait_for_function(f"() => {PROFILE_ID} === '{cluster}'", timeout=10_000)
+    assert page.get_by_role("radio", name="Label").is_checked()
+    # The table is sorted as the link says: its first row is the largest cluster.
+    positions = np.array(sorted(demo().positions[c] for c in kept))
+    first = table_rows(demo(), sort_positions(demo(), positions, "-sme_members"))
+    page.wait_for_function(
+        f"() => document.querySelector(\"#{ids.TABLE} .ag-row[row-index='0'] .ag-cell\")"
+        f"?.innerText === {first[0]['name']!r}",
+        timeout=10_000,
+    )
+    figure = wait_for_figure(page, api_figure(page, live_server, query))
+    assert figure == api_figure(page, live_server, query)
+    assert watch.external_requests() == [] and watch.errors == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "?scope=third-country", "?country=DE&color=ecosystem&ecosystem=health",
+     "?label=gold&mode=country_per_million", "?q=zzzzzz"],
+)  # fmt: skip
+def test_the_map_api_returns_the_figure_the_page_draws(watched_page, live_server, query):
+    page, watch = watched_page
+    page.goto(live_server + "/" + query)
+    expected = api_figure(page, live_server, query)
+    figure = wait_for_figure(page, expected)
+    assert figure == expected
+    if query == "?scope=third-country":
+        # Third countries span the world: the view frames them rather than Europe.
+        assert figure["zoom"] < 1.5
+    assert watch.errors == []
+
+
+def test_mode_colour_and_profile_live_in_the_url_and_history(watched_page, live_server):
+    page, watch = watched_page
+    everything = len(demo().records)
+    open_and_settle(page, live_server, everything)
+    page.get_by_role("radio", name="Ecosystem").check()
+    page.wait_for_function("() => location.search === '?color=ecosystem'", timeout=10_000)
+    page.locator(f"#{ids.TABLE} .ag-row[row-index='0'] .ag-cell").first.click()
+    page.wait_for_function("() => location.search.includes('cluster=')", timeout=10_000)
+    page.locator(f"#{ids.PROFILE}").wait_for(state="visible", timeout=10_000)
+    # Closing the profile takes it out of the link; back opens it again.
+    page.locator(f"#{ids.PROFILE} .btn-close").click()
+    page.wait_for_function("() => location.search === '?color=ecosystem'", timeout=10_000)
+    page.go_back()
+    page.locator(f"#{ids.PROFILE}").wait_for(state="visible", timeout=10_000)
+    page.go_back()
+    page.wait_for_function("() => location.search === '?color=ecosystem'", timeout=10_000)
+    page.go_back()
+    page.wait_for_function("() => location.search === ''", timeout=10_000)
+    page.wait_for_function("() => document.querySelector('input[value=scope]').checked")
+    assert watch.errors == []
+
+
+def test_sorting_a_column_goes_into_the_link_and_the_download(watched_page, live_server):
+    page, watch = watched_page
+    spec = FilterSpec(country=("ES",))
+    open_and_settle(page, live_server + spec.to_query_string(),
+                    len(naive_filter(demo().records, spec)))  # fmt: skip
+    header = page.locator(
+        f"#{ids.TABLE} .ag-header-cell[col-id='sme_members'] .ag-header-cell-label"
+    )
+    header.click()
+    page.wait_for_function("() => location.search === '?country=ES&sort=sme_members'")
+    header.click()
+    page.wait_for_function("() => location.search === '?country=ES&sort=-sme_members'")
+    href = page.get_attribute(f"#{ids.DOWNLOAD_CSV}", "href")
+    assert href == "/api/clusters.csv?country=ES&sort=-sme_members"
+    smes = page.request.get(live_server + href).text().splitlines()
+    column = smes[0].lstrip("\ufeff").split(",").index("sme_members")
+    values = [int(line.split(",")[column]) for line in smes[1:3]]
+    assert values == sorted(values, reverse=True)
+    assert watch.errors == []
+
+
+def test_enter_on_a_table_row_opens_the_profile(watched_page, live_server):
+    page, watch = watched_page
+    open_and_settle(page, live_server, len(demo().records))
+    cell = page.locator(f"#{ids.TABLE} .ag-row[row-index='1'] .ag-cell").first
+    cell.focus()
+    page.keyboard.press("Enter")
+    page.locator(f"#{ids.PROFILE}").wait_for(state="visible", timeout=10_000)
+    assert "cluster=" in page.evaluate("location.search")
+    assert watch.errors == []
+
+
+def test_filter_options_show_their_counts_under_the_other_filters(watched_page, live_server):
+    page, watch = watched_page
+    spec = FilterSpec(label=("gold",))
+    open_and_settle(page, live_server + spec.to_query_string(),
+                    len(naive_filter(demo().records, spec)))  # fmt: skip
+    records = demo().records
+    german_gold = int(((records["country_code"] == "DE") & (records["label"] == "Gold")).sum())
+    page.locator(f"[id='{ids.dom_id(ids.facet('country'))}']").click()
+    page.get_by_text(f"Germany ({german_gold})", exact=True).wait_for(timeout=10_000)
+    # A checklist counts without its own selection: every label shows its own total.
+    silver = int((records["label"] == "Silver").sum())
+    assert page.get_by_label(f"Silver ({silver})", exact=True).is_visible()
+    assert watch.errors == []
+
+
+def test_an_empty_result_says_so_and_offers_a_reset(watched_page, live_server):
+    page, watch = watched_page
+    open_and_settle(page, live_server + "/?q=zzzzzz", 0)
+    alert = page.locator(f"#{ids.NO_MATCH}")
+    assert "No clusters match" in alert.inner_text()
+    shares = page.locator("[data-kpi$=_share] .atlas-kpi-value").all_inner_texts()
+    assert shares == ["–", "–"]
+    page.locator(f"#{ids.NO_MATCH_RESET}").click()
+    settle(page, len(demo().records))
+    assert page.evaluate("location.search") == ""
+    assert watch.errors == []
+
+
+def test_colour_choice_is_disabled_where_it_does_nothing(watched_page, live_server):
+    page, watch = watched_page
+    page.goto(live_server + "/?mode=country_count")
+    page.wait_for_function(IDLE, timeout=30_000)
+    page.wait_for_function("() => document.querySelector('input[value=label]').disabled")
+    page.goto(live_server + "/")
+    page.wait_for_function("() => !document.querySelector('input[value=label]')?.disabled")
+    assert watch.errors == []

@@ -15,7 +15,7 @@ from data.taxonomies import vocabulary
 
 @dataclass(frozen=True)
 class Column:
-    """One table column: the record field, its header, and its width in pixels."""
+    """One table column: the record field, its header, and its least width in pixels."""
 
     field: str
     header: str
@@ -24,15 +24,15 @@ class Column:
 
 
 COLUMNS = (
-    Column("name", "Name", 260),
-    Column("acronym", "Acronym", 100),
-    Column("country", "Country", 130),
-    Column("city", "City", 130),
-    Column("region_name", "Region", 150),
-    Column("ecosystems", "Ecosystems", 240),
-    Column("sme_members", "Member SMEs", 120, numeric=True),
-    Column("founded", "Founded", 100, numeric=True),
-    Column("label", "Label", 100),
+    Column("name", "Name", 220),
+    Column("acronym", "Acronym", 90),
+    Column("country", "Country", 110),
+    Column("city", "City", 110),
+    Column("region_name", "Region", 120),
+    Column("ecosystems", "Ecosystems", 180),
+    Column("sme_members", "Member SMEs", 110, numeric=True),
+    Column("founded", "Founded", 90, numeric=True),
+    Column("label", "Label", 90),
 )
 SORTABLE = tuple(c.field for c in COLUMNS)
 

@@ -23,9 +23,16 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       dash_ag_grid.getApiAsync(gridId).then((api) => {
         const wanted = new URLSearchParams(window.location.search).get("sort") || "";
         const column = wanted.replace(/^-/, "");
-        const state = column ? [{ colId: column, sort: wanted.startsWith("-") ? "desc" : "asc" }] : [];
-        api.applyColumnState({ state: state, defaultState: { sort: null } });
-        api.purgeInfiniteCache();
+        const sort = wanted.startsWith("-") ? "desc" : "asc";
+        const current = api.getColumnState().find((c) => c.sort);
+        const same = current ? current.colId === column && current.sort === sort : !column;
+        if (same) {
+          api.purgeInfiniteCache();
+        } else {
+          // A new sort reloads the rows by itself: one request, not two.
+          const state = column ? [{ colId: column, sort: sort }] : [];
+          api.applyColumnState({ state: state, defaultState: { sort: null } });
+        }
       });
       return window.dash_clientside.no_update;
     },

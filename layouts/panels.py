@@ -172,6 +172,8 @@ def build_table() -> html.Section:
                 "enableClickSelection": True,
             },
             "suppressMultiSort": True,
+            # Nine columns: draw them all, so every header is in the page (and for tests).
+            "suppressColumnVirtualisation": True,
         },
         className="ag-theme-quartz",
         style={"height": "420px", "width": "100%"},

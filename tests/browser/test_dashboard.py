@@ -45,6 +45,23 @@ def random_specs(count: int, *, seed: int) -> list[FilterSpec]:
     return specs
 
 
+def show_table(page) -> None:
+    """Scroll the table to the middle of the screen and wait until AG Grid has drawn it.
+
+    AG Grid keeps its rows and headers hidden (class ag-delay-render) until it is on screen.
+    """
+    page.evaluate(f"document.getElementById('{ids.TABLE}').scrollIntoView({{block: 'center'}})")
+    page.wait_for_function(
+        f"() => !document.querySelector('#{ids.TABLE} .ag-delay-render')", timeout=10_000
+    )
+
+
+def table_cell(page, row: int):
+    """Return the first cell of a table row, with the table on screen."""
+    show_table(page)
+    return page.locator(f"#{ids.TABLE} .ag-row[row-index='{row}'] .ag-cell").first
+
+
 def open_and_settle(page, url: str, expected_count: int) -> dict:
     """Open `url`, wait until the page shows `expected_count` clusters everywhere; return state."""
     page.goto(url)
@@ -139,7 +156,7 @@ def test_clicking_a_country_bar_filters_by_that_country(watched_page, live_serve
 def test_clicking_a_table_row_opens_the_profile(watched_page, live_server):
     page, watch = watched_page
     open_and_settle(page, live_server, len(demo().records))
-    first = page.locator(f"#{ids.TABLE} .ag-row[row-index='0'] .ag-cell").first
+    first = table_cell(page, 0)
     name = first.inner_text()
     first.click()
     profile = page.locator(f"#{ids.PROFILE}")

@@ -1,22 +1,34 @@
 """Every view is a link, in a real Chromium: filters, map mode and colour, sort and profile."""
 
+import json
+
 import numpy as np
 import pytest
 
 from analysis.filters import FilterSpec
 from analysis.table import sort_positions, table_rows
 from layouts import ids
-from tests.browser.test_dashboard import GRAPH, IDLE, open_and_settle, settle
+from tests.browser.test_dashboard import (
+    GRAPH,
+    IDLE,
+    open_and_settle,
+    settle,
+    show_table,
+    table_cell,
+)
 from tests.filter_oracle import demo, naive_filter
 
 pytestmark = pytest.mark.browser
 # The figure the page was given (before any pan or zoom), reduced to what must match the API.
 PAGE_FIGURE = f"""() => {{
+  // plotly keeps numpy arrays as {{dtype, bdata}} (plus its own cache of the decoded values).
+  const coordinates = v => v && v.bdata !== undefined ? v.dtype + ':' + v.bdata : JSON.stringify(v);
   const gd = {GRAPH.format(ids.MAP)};
+  if (!gd || !gd.layout || !gd.layout.map || !gd.data) return {{traces: null}};
   return {{center: gd.layout.map.center, zoom: gd.layout.map.zoom,
            uirevision: gd.layout.uirevision,
            traces: gd.data.map(t => [t.type, t.name || null, t.meta || null,
-                                     (t.lat || t.locations || []).length])}};
+                                     coordinates(t.lat || t.locations || null)])}};
 }}"""
 PROFILE_ID = f"document.querySelector('#{ids.PROFILE_BODY} [data-cluster-id]')?.dataset.clusterId"
 
@@ -29,17 +41,20 @@ def api_figure(page, base: str, query: str) -> dict:
         "zoom": figure["layout"]["map"]["zoom"],
         "uirevision": figure["layout"]["uirevision"],
         "traces": [
-            [t["type"], t.get("name"), t.get("meta"), _length(t.get("lat", t.get("locations")))]
+            [t["type"], t.get("name"), t.get("meta"), _values(t.get("lat", t.get("locations")))]
             for t in figure["data"]
         ],
     }
 
 
-def _length(values) -> int:
-    # plotly sends numpy arrays as typed-array objects ({"dtype", "bdata", "shape"}).
-    if isinstance(values, dict):
-        return int(str(values.get("shape", "0")).split(",")[0])
-    return len(values or [])
+def _values(values) -> str:
+    """Return coordinates or locations as PAGE_FIGURE reads them (equal: the same values).
+
+    plotly sends numpy arrays as typed-array objects ({"dtype", "bdata"}).
+    """
+    if isinstance(values, dict) and "bdata" in values:
+        return f"{values['dtype']}:{values['bdata']}"
+    return json.dumps(values, separators=(",", ":"))
 
 
 def wait_for_figure(page, expected: dict) -> dict:
@@ -68,7 +83,7 @@ def test_a_link_opens_exactly_that_view_with_the_profile(watched_page, live_serv
     first = table_rows(demo(), sort_positions(demo(), positions, "-sme_members"))
     page.wait_for_function(
         f"() => document.querySelector(\"#{ids.TABLE} .ag-row[row-index='0'] .ag-cell\")"
-        f"?.innerText === {first[0]['name']!r}",
+        f"?.textContent === {first[0]['name']!r}",
         timeout=10_000,
     )
     figure = wait_for_figure(page, api_figure(page, live_server, query))
@@ -99,7 +114,7 @@ def test_mode_colour_and_profile_live_in_the_url_and_history(watched_page, live_
     open_and_settle(page, live_server, everything)
     page.get_by_role("radio", name="Ecosystem").check()
     page.wait_for_function("() => location.search === '?color=ecosystem'", timeout=10_000)
-    page.locator(f"#{ids.TABLE} .ag-row[row-index='0'] .ag-cell").first.click()
+    table_cell(page, 0).click()
     page.wait_for_function("() => location.search.includes('cluster=')", timeout=10_000)
     page.locator(f"#{ids.PROFILE}").wait_for(state="visible", timeout=10_000)
     # Closing the profile takes it out of the link; back opens it again.
@@ -120,6 +135,7 @@ def test_sorting_a_column_goes_into_the_link_and_the_download(watched_page, live
     spec = FilterSpec(country=("ES",))
     open_and_settle(page, live_server + spec.to_query_string(),
                     len(naive_filter(demo().records, spec)))  # fmt: skip
+    show_table(page)
     header = page.locator(
         f"#{ids.TABLE} .ag-header-cell[col-id='sme_members'] .ag-header-cell-label"
     )
@@ -127,8 +143,10 @@ def test_sorting_a_column_goes_into_the_link_and_the_download(watched_page, live
     page.wait_for_function("() => location.search === '?country=ES&sort=sme_members'")
     header.click()
     page.wait_for_function("() => location.search === '?country=ES&sort=-sme_members'")
-    href = page.get_attribute(f"#{ids.DOWNLOAD_CSV}", "href")
-    assert href == "/api/clusters.csv?country=ES&sort=-sme_members"
+    href = "/api/clusters.csv?country=ES&sort=-sme_members"
+    page.wait_for_function(
+        f"() => document.getElementById('{ids.DOWNLOAD_CSV}').getAttribute('href') === '{href}'"
+    )
     smes = page.request.get(live_server + href).text().splitlines()
     column = smes[0].lstrip("\ufeff").split(",").index("sme_members")
     values = [int(line.split(",")[column]) for line in smes[1:3]]
@@ -139,8 +157,10 @@ def test_sorting_a_column_goes_into_the_link_and_the_download(watched_page, live
 def test_enter_on_a_table_row_opens_the_profile(watched_page, live_server):
     page, watch = watched_page
     open_and_settle(page, live_server, len(demo().records))
-    cell = page.locator(f"#{ids.TABLE} .ag-row[row-index='1'] .ag-cell").first
-    cell.focus()
+    table_cell(page, 1).click()
+    page.locator(f"#{ids.PROFILE} .btn-close").click()
+    page.wait_for_function("() => !location.search.includes('cluster=')")
+    table_cell(page, 1).focus()
     page.keyboard.press("Enter")
     page.locator(f"#{ids.PROFILE}").wait_for(state="visible", timeout=10_000)
     assert "cluster=" in page.evaluate("location.search")
@@ -179,7 +199,7 @@ def test_colour_choice_is_disabled_where_it_does_nothing(watched_page, live_serv
     page, watch = watched_page
     page.goto(live_server + "/?mode=country_count")
     page.wait_for_function(IDLE, timeout=30_000)
-    page.wait_for_function("() => document.querySelector('input[value=label]').disabled")
+    page.wait_for_function("() => document.querySelector('input[value=label]')?.disabled")
     page.goto(live_server + "/")
     page.wait_for_function("() => !document.querySelector('input[value=label]')?.disabled")
     assert watch.errors == []

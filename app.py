@@ -23,7 +23,8 @@ from mapping.modes import COLOR_CHOICES, MAP_MODES, offered
 from mapping.nuts import load_nuts
 from settings import Settings, load_settings
 
-# The page is in English: screen readers and translation tools read this.
+# The page is in English (screen readers and translation tools read lang); Dash's default
+# wraps its scripts in a second <footer>, which screen readers would list as a landmark.
 INDEX_STRING = """<!DOCTYPE html>
 <html lang="en">
     <head>
@@ -34,11 +35,11 @@ INDEX_STRING = """<!DOCTYPE html>
     </head>
     <body>
         {%app_entry%}
-        <footer>
+        <div>
             {%config%}
             {%scripts%}
             {%renderer%}
-        </footer>
+        </div>
     </body>
 </html>"""
 

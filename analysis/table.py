@@ -15,7 +15,7 @@ from data.taxonomies import vocabulary
 
 @dataclass(frozen=True)
 class Column:
-    """One table column: the record field, its header, and its least width in pixels."""
+    """One table column: the record field, its header, and its width in pixels."""
 
     field: str
     header: str

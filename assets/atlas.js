@@ -68,3 +68,26 @@ function atlasWatchGrid() {
 (function waitForGrid() {
   if (!atlasWatchGrid()) setTimeout(waitForGrid, 200);
 })();
+
+// Dash 4's dropdown puts keyboard focus on a hidden helper input (aria-hidden, so screen
+// readers announce nothing) and names its button after the chosen values only. Move the
+// focus to the button and name it after its <label> too ("Country: Any").
+function atlasLabelDropdowns() {
+  document.querySelectorAll(".dash-dropdown-wrapper").forEach((wrapper) => {
+    const helper = wrapper.querySelector(".dash-dropdown-focus-target");
+    const button = wrapper.querySelector("button.dash-dropdown");
+    if (!helper || !button) return;
+    if (helper.tabIndex !== -1) helper.tabIndex = -1;
+    if (button.tabIndex !== 0) button.tabIndex = 0;
+    const label = document.querySelector(`label[for="${CSS.escape(button.id)}"]`);
+    if (label) {
+      label.id = label.id || `${button.id}-label`;
+      const names = (button.getAttribute("aria-labelledby") || "").split(" ").filter(Boolean);
+      if (!names.includes(label.id)) {
+        button.setAttribute("aria-labelledby", [label.id, ...names].join(" "));
+      }
+    }
+  });
+}
+new MutationObserver(atlasLabelDropdowns).observe(document.documentElement,
+                                                  { childList: true, subtree: true });

@@ -99,13 +99,14 @@ def _checklist(param: FilterParam, options: Options) -> html.Fieldset:
     return html.Fieldset(
         [
             html.Legend(param.label, className="form-label small fw-semibold mb-1"),
-            dcc.Checklist(
+            # Bootstrap's checklist: dcc.Checklist nests its inputs in role=option labels,
+            # which screen readers cannot use (axe: nested-interactive).
+            dbc.Checklist(
                 id=ids.facet(param.name),
                 options=options,
                 value=[],
                 inline=True,
-                inputClassName="me-1",
-                labelClassName="me-3 small",
+                label_class_name="small",
             ),
         ],
         className="mb-2",

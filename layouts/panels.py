@@ -50,13 +50,12 @@ def build_map_panel(*, modes: tuple[Choice, ...], colors: tuple[Choice, ...]) ->
             html.Fieldset(
                 [
                     html.Legend("Colour by", className="small fw-semibold me-2 mb-0"),
-                    dcc.RadioItems(
-                        [{"label": c.label, "value": c.name} for c in colors],
-                        colors[0].name,
+                    dbc.RadioItems(
                         id=ids.COLOR_BY,
+                        options=[{"label": c.label, "value": c.name} for c in colors],
+                        value=colors[0].name,
                         inline=True,
-                        inputClassName="me-1",
-                        labelClassName="me-3 small",
+                        label_class_name="small",
                     ),
                     html.Span(id=ids.COLOR_HINT, className="small text-muted"),
                 ],
@@ -105,10 +104,11 @@ def build_map_panel(*, modes: tuple[Choice, ...], colors: tuple[Choice, ...]) ->
 def build_no_match() -> dbc.Alert:
     """Return the (hidden) message shown when no cluster matches, with a reset button."""
     reset = dbc.Button(
-        "reset all filters", id=ids.NO_MATCH_RESET, color="link", className="p-0 align-baseline"
-    )
+        "Reset all filters", id=ids.NO_MATCH_RESET, color="dark", outline=True, size="sm",
+        className="ms-2",
+    )  # fmt: skip
     return dbc.Alert(
-        [html.Strong("No clusters match these filters. "), "Remove a filter, or ", reset, "."],
+        [html.Strong("No clusters match these filters."), " Remove a filter, or", reset],
         id=ids.NO_MATCH,
         is_open=False,
         color="info",
@@ -149,8 +149,9 @@ def build_table() -> html.Section:
         {
             "field": column.field,
             "headerName": column.header,
-            "minWidth": column.width,
-            "flex": 1,
+            # Fixed widths, not flex: AG Grid hides flex columns (visibility: hidden, so also from
+            # screen readers) until the grid has been on screen and measured.
+            "width": column.width,
             **({"type": "numericColumn"} if column.numeric else {}),
         }
         for column in TABLE_COLUMNS
@@ -209,7 +210,8 @@ def build_profile() -> dbc.Offcanvas:
     return dbc.Offcanvas(
         [copy, html.Div(id=ids.PROFILE_BODY)],
         id=ids.PROFILE,
-        title="Cluster profile",
+        title=html.Span("Cluster profile", id=ids.PROFILE_TITLE),
+        labelledby=ids.PROFILE_TITLE,
         placement="end",
         is_open=False,
         scrollable=True,

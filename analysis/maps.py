@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 from analysis.state import Page
 from mapping import theme
 from mapping.figures import make_cluster_map
-from mapping.view import fit_view
+from mapping.view import bounds, fit_view
 
 MapView = dict[str, float]
 
@@ -29,7 +29,9 @@ def make_page_map(page: Page, *, options: dict, view: MapView | None = None) -> 
     figure = make_cluster_map(records, color_by=state.color, mode=state.mode,
                               ecosystems=state.filters.ecosystem, **options)  # fmt: skip
     framing = fit_view(records["lat"], records["lon"]) or theme.EUROPE_VIEW
-    figure.update_layout(map=framing, uirevision=_revision(page))
+    # The bounds let a map narrower than the one fit_view assumes (a phone) frame itself.
+    frame = bounds(records["lat"], records["lon"])
+    figure.update_layout(map=framing, uirevision=_revision(page), meta={"frame": frame})
     view = view or {}
     if "lat" in view and "lon" in view:
         figure.update_layout(map_center={"lat": view["lat"], "lon": view["lon"]})

@@ -144,6 +144,25 @@
     map.on("movestart", () => hideTip(map));
   }
 
+  // A map narrower than the one the server framed for (mapping/view.py: 900 px) fits the
+  // figure's bounds itself, once per new framing (uirevision), so a phone shows every point.
+  const FRAMED_WIDTH = 900;
+  const framed = new WeakMap();
+
+  function frameNarrowMap(gd, map) {
+    const frame = gd.layout && gd.layout.meta && gd.layout.meta.frame;
+    const revision = gd.layout && gd.layout.uirevision;
+    if (!frame || framed.get(gd) === revision) return;
+    framed.set(gd, revision);
+    if (map.getContainer().clientWidth >= 0.8 * FRAMED_WIDTH) return;
+    const [west, south, east, north] = frame;
+    // After plotly.js has finished applying the new figure's own view.
+    window.setTimeout(() => {
+      map.fitBounds([[west, south], [east, north]],
+                    { padding: 24, maxZoom: 7, animate: false }, { originalEvent: {} });
+    }, 50);
+  }
+
   function afterPlot(gd) {
     // A new figure (Dash sets gd.data on every update; pan and zoom keep it): drop hover
     // labels of the old one, which plotly.js would leave standing over the new traces.
@@ -154,7 +173,10 @@
     }
     shownData.set(gd, gd.data);
     const map = mapOf(gd);
-    if (map) hookMap(map);
+    if (map) {
+      hookMap(map);
+      frameNarrowMap(gd, map);
+    }
   }
 
   function hookGraphs() {

@@ -5,11 +5,21 @@ import math
 import numpy as np
 
 # Size of the page's map in CSS pixels at 1280x800 (assets/atlas.css); MapLibre draws the
-# world 512 px wide at zoom 0.
+# world 512 px wide at zoom 0. A narrower map (a phone) fits the bounds in the browser
+# (assets/atlas-map.js), from the figure's layout.meta.frame.
 MAP_WIDTH_PX, MAP_HEIGHT_PX, WORLD_PX = 900, 520, 512
 MIN_ZOOM, MAX_ZOOM = 0.6, 7.0
 # Keep a margin so that points on the edge stay visible.
 MARGIN_ZOOM = 0.4
+
+
+def bounds(lat: np.ndarray, lon: np.ndarray) -> list[float] | None:
+    """Return [west, south, east, north] of the points, or None when there is no point."""
+    lat, lon = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
+    ok = np.isfinite(lat) & np.isfinite(lon)
+    if not ok.any():
+        return None
+    return [float(lon[ok].min()), float(lat[ok].min()), float(lon[ok].max()), float(lat[ok].max())]
 
 
 def fit_view(lat: np.ndarray, lon: np.ndarray) -> dict | None:

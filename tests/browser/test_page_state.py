@@ -203,3 +203,23 @@ def test_colour_choice_is_disabled_where_it_does_nothing(watched_page, live_serv
     page.goto(live_server + "/")
     page.wait_for_function("() => !document.querySelector('input[value=label]')?.disabled")
     assert watch.errors == []
+
+
+def test_the_profile_copies_its_own_link(browser, live_server):
+    context = browser.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
+    cluster = demo().records["cluster_id"].iloc[3]
+    page.goto(f"{live_server}/?country=DE&cluster={cluster}")
+    page.locator(f"#{ids.PROFILE}").wait_for(state="visible", timeout=30_000)
+    page.locator(f"#{ids.PROFILE_COPY}").click()
+    page.wait_for_function(
+        "async () => (await navigator.clipboard.readText()) === location.href", timeout=10_000
+    )
+    assert page.evaluate("navigator.clipboard.readText()").endswith(
+        f"?country=DE&cluster={cluster}"
+    )
+    assert errors == []
+    context.close()

@@ -1,0 +1,115 @@
+"""PageState: the filters and the view in one query string, parsed and written in one place."""
+
+import threading
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from analysis.filters import FilterSpec, query_dict
+from analysis.params import FILTERS, PARAMS
+from analysis.state import VIEW_PARAMS, VIEWS, PageState, open_page
+from analysis.store import DatasetStore
+from analysis.table import SORTABLE
+from mapping.modes import COLOR_CHOICES, MAP_MODES
+from tests.filter_oracle import EXAMPLES, demo, valid_specs
+
+
+@pytest.fixture(scope="module")
+def store() -> DatasetStore:
+    return DatasetStore(demo(), name="Demo data")
+
+
+def views() -> st.SearchStrategy[dict]:
+    """Return view parameters with valid values (the NUTS-2 mode needs a feature)."""
+    clusters = demo().records["cluster_id"].astype(str).tolist()[:50]
+    return st.fixed_dictionaries({}, optional={
+        "mode": st.sampled_from([m.name for m in MAP_MODES if m.needs is None]),
+        "color": st.sampled_from([c.name for c in COLOR_CHOICES]),
+        "cluster": st.sampled_from(clusters),
+        "sort": st.sampled_from([*SORTABLE, *(f"-{c}" for c in SORTABLE)]),
+    })  # fmt: skip
+
+
+@EXAMPLES
+@given(spec=valid_specs(demo()), view=views())
+def test_a_state_reads_back_from_its_own_link(spec, view):
+    state = PageState(spec, **view)
+    again, notices = PageState.parse(query_dict(state.to_query_string()), dataset=demo())
+    assert (again, notices) == (state, [])
+
+
+def test_defaults_are_left_out_of_the_link():
+    state = PageState(FilterSpec(country=("DE",)), mode="points", color="scope", tab="map")
+    assert state.to_query_string() == "?country=DE"
+    assert PageState().to_query_string() == ""
+
+
+def test_filters_come_first_then_the_view_in_table_order():
+    state = PageState(FilterSpec(label=("gold",)), sort="-name", color="label", cluster="X")
+    assert state.to_query_string() == "?label=gold&color=label&cluster=X&sort=-name"
+
+
+@pytest.mark.parametrize(
+    ("query", "notices"),
+    [
+        ("mode=nuts2_count", ['ignored mode "nuts2_count": not one of points, country_count, '
+                              "country_smes, country_per_million"]),
+        ("color=red", ['ignored color "red": not one of scope, label, ecosystem']),
+        ("tab=nowhere", ['ignored tab "nowhere": not one of map']),
+        ("sort=-colour", ['ignored sort "-colour": not a table column (one of '
+                          f"{', '.join(SORTABLE)}, - in front for descending)"]),
+        ("cluster=NOPE", ['ignored cluster "NOPE": no such cluster_id']),
+        ("data=../../etc", ['ignored data "../../etc": not a data set key']),
+        ("mode=points&mode=country_count",
+         ['ignored mode "points": given more than once, kept the last']),
+    ],
+)  # fmt: skip
+def test_malformed_view_values_are_ignored_with_one_notice_each(query, notices):
+    state, found = PageState.parse(query_dict(query), dataset=demo())
+    assert found == notices
+    if query.startswith("mode=points&"):
+        assert state.mode == "country_count"  # the last value given wins
+    else:
+        assert state.to_query_string() == ""
+
+
+def test_nuts2_mode_is_accepted_when_the_app_has_nuts_boundaries():
+    state, notices = PageState.parse({"mode": "nuts2_count"}, features=frozenset({"nuts"}))
+    assert (state.mode, notices) == ("nuts2_count", [])
+
+
+def test_every_view_and_filter_parameter_is_declared_once():
+    names = [*PARAMS, *VIEW_PARAMS]
+    assert len(names) == len(set(names))
+    assert [v.name for v in VIEWS] == list(VIEW_PARAMS)
+    assert tuple(p for f in FILTERS for p in f.params) == PARAMS
+
+
+def test_open_page_names_the_data_set_and_reports_an_unknown_one(store):
+    page = open_page(store, "?data=nope&country=DE")
+    assert page.dataset is store.get()
+    assert page.notices == ('ignored data "nope": no data set with this key',)
+    assert page.state.to_query_string() == "?country=DE"
+    assert int(page.mask.sum()) == int((demo().records["country_code"] == "DE").sum())
+
+
+def test_the_store_serves_the_default_and_added_data_sets(store):
+    assert store.get() is store.get(store.default_key) is demo()
+    with pytest.raises(KeyError):
+        store.get("missing")
+    local = DatasetStore(demo(), name="Demo data")
+    built = []
+
+    def build():
+        built.append(1)
+        return demo()
+
+    threads = [threading.Thread(target=local.add, args=("k1", "Mine.csv", build)) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert "k1" in local and local.name("k1") == "Mine.csv" and local.get("k1") is demo()
+    page = open_page(local, "?data=k1")
+    assert page.state.data == "k1" and page.notices == ()

@@ -73,9 +73,8 @@ class _FilterSpecMethods:
         return query
 
     def to_query_string(self) -> str:
-        """Return "" or "?a=b&…" (commas left unescaped so the URL stays readable)."""
-        query = self.to_query()
-        return "?" + urlencode(query, safe=",") if query else ""
+        """Return "" or "?a=b&…" of the non-empty parameters."""
+        return query_string(self.to_query())
 
     @property
     def is_empty(self) -> bool:
@@ -111,6 +110,11 @@ def parse_query_string(
 ) -> tuple[FilterSpec, list[str]]:
     """Return the filter and notices of a query string, with or without its leading "?"."""
     return FilterSpec.parse(query_dict(qs), dataset=dataset, ignore=ignore)
+
+
+def query_string(query: dict[str, str]) -> str:
+    """Return "" or "?a=b&…" (commas left unescaped so the URL stays readable)."""
+    return "?" + urlencode(query, safe=",") if query else ""
 
 
 def query_dict(qs: str) -> dict[str, list[str]]:

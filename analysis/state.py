@@ -11,14 +11,13 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from typing import Self
-from urllib.parse import urlencode
 
 import numpy as np
 
 from analysis import _parsing
 from analysis._parsing import Query, echo
 from analysis.dataset import Dataset
-from analysis.filters import FilterSpec, apply_filter, query_dict
+from analysis.filters import FilterSpec, apply_filter, query_dict, query_string
 from analysis.params import PARAMS
 from analysis.store import DatasetStore
 from analysis.table import SORTABLE
@@ -125,9 +124,8 @@ class PageState:
         return query
 
     def to_query_string(self) -> str:
-        """Return "" or "?a=b&…" (commas left unescaped so the URL stays readable)."""
-        query = self.to_query()
-        return "?" + urlencode(query, safe=",") if query else ""
+        """Return "" or "?a=b&…" of the filters and the non-default view."""
+        return query_string(self.to_query())
 
     def with_view(self, **values: object) -> Self:
         """Return a copy with view parameters changed (None restores a default)."""

@@ -19,7 +19,12 @@ from settings import Settings
 from tests.browser.conftest import ARGS, CHROMIUM
 
 OUT = Path(__file__).parent / "img"
-SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
+# Name -> viewport and link: the overview, a phone, and a shared link with a profile open.
+SHOTS = {
+    "desktop": ((1280, 800), ""),
+    "phone": ((390, 844), ""),
+    "profile": ((1280, 800), "?country=DE,AT&ecosystem=health&color=label&cluster=DEMO-0079"),
+}
 
 
 def main() -> None:
@@ -31,9 +36,9 @@ def main() -> None:
     OUT.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        for name, (width, height) in SIZES.items():
+        for name, ((width, height), query) in SHOTS.items():
             page = browser.new_page(viewport={"width": width, "height": height})
-            page.goto(url)
+            page.goto(url + "/" + query)
             page.wait_for_selector(f"#{ids.MAP} canvas", timeout=30_000)
             page.wait_for_load_state("networkidle")
             page.wait_for_function("() => !document.querySelector('[data-dash-is-loading]')")

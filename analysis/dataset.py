@@ -3,6 +3,7 @@
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,7 @@ from data.countries import country_name
 from data.taxonomies import vocabulary
 from data.text import normalise_key
 
+T = TypeVar("T")
 NUMBER_COLUMNS = tuple(f.column for f in RANGE_FILTERS)
 SEARCH_COLUMNS = ("name", "acronym", "city", "description")
 
@@ -32,6 +34,18 @@ class Dataset:
     def __len__(self) -> int:
         """Return the number of records."""
         return len(self.records)
+
+    def derived(self, name: str, build: Callable[["Dataset"], T]) -> T:
+        """Return what `build(self)` makes, built once and kept with this data set.
+
+        For indexes that only some views need (the table's sort ranks, the partner index):
+        built on first use, not at start-up; built whole before it is kept, so a concurrent
+        request never sees it half-made (two may build it at once; one copy is kept).
+        """
+        kept = self.__dict__.setdefault("_derived", {})
+        if name not in kept:
+            kept.setdefault(name, build(self))
+        return kept[name]
 
     @cached_property
     def positions(self) -> dict[str, int]:

@@ -41,7 +41,7 @@ def sort_positions(dataset: Dataset, positions: np.ndarray, sort: str | None) ->
     """Return `positions` ordered by `sort` ("column" or "-column"); unknown values last."""
     if not sort:
         return positions
-    rank = _ranks(dataset)[sort.removeprefix("-")][positions]
+    rank = dataset.derived("table_ranks", _ranks)[sort.removeprefix("-")][positions]
     if sort.startswith("-"):
         # Descending, but records without a value still come last; ties keep record order.
         rank = np.where(rank < 0, np.iinfo(np.int64).max, -rank)
@@ -65,14 +65,8 @@ def table_rows(dataset: Dataset, positions: np.ndarray) -> list[dict]:
 
 
 def _ranks(dataset: Dataset) -> dict[str, np.ndarray]:
-    """Return per sortable column each record's rank (-1: no value), computed once."""
-    # Kept on the data set itself, so it goes when the data set goes; built whole before it
-    # is stored, so a concurrent request never sees it half-filled.
-    ranks = dataset.__dict__.get("_table_ranks")
-    if ranks is None:
-        ranks = {column: _rank(dataset.records[column]) for column in SORTABLE}
-        ranks = dataset.__dict__.setdefault("_table_ranks", ranks)
-    return ranks
+    """Return per sortable column each record's rank (-1: no value)."""
+    return {column: _rank(dataset.records[column]) for column in SORTABLE}
 
 
 def _rank(values: pd.Series) -> np.ndarray:

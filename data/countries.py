@@ -2,6 +2,7 @@
 
 import gettext
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -124,3 +125,25 @@ def _country_names() -> dict[str, str]:
         for text in (display, country.name):
             names.setdefault(normalise_key(text), display)
     return names
+
+
+def find_countries(text: str) -> set[str]:
+    """Return the ISO2 codes of the countries an English text names ("export to Brazil")."""
+    pattern, code_of = _name_pattern()
+    return {code_of[name] for name in pattern.findall(f" {normalise_key(text)} ")}
+
+
+@lru_cache(maxsize=1)
+def _name_pattern() -> tuple[re.Pattern, dict[str, str]]:
+    # English names and aliases of three letters or more (two-letter codes read as words).
+    code_of: dict[str, str] = {}
+    for country in pycountry.countries:
+        for text in (country.name, getattr(country, "common_name", None),
+                     _groups()["display_names"].get(country.alpha_2)):  # fmt: skip
+            if text:
+                code_of.setdefault(normalise_key(text), country.alpha_2)
+    for text, iso2 in _groups()["aliases"].items():
+        if len(normalise_key(text)) >= 3:
+            code_of.setdefault(normalise_key(text), iso2)
+    names = sorted(code_of, key=len, reverse=True)
+    return re.compile(r"(?<= )(" + "|".join(map(re.escape, names)) + r")(?= )"), code_of

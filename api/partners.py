@@ -1,0 +1,79 @@
+"""API route of the partner finder: ranked, explained partners of one cluster.
+
+`GET /api/partners.json?cluster=<cluster_id>&<filters>[&limit=N]` ranks the filtered records
+(the cluster itself never) by `analysis.partners.rank_partners`. An unknown or missing cluster
+answers 404 with a JSON error; malformed filters or limits are ignored with notices.
+"""
+
+import json
+
+import pandas as pd
+from flask import Flask, Response, request
+
+from analysis.partners import DEFAULT_LIMIT, rank_partners
+from analysis.state import open_page
+from analysis.store import DatasetStore
+
+MAX_LIMIT = 200
+
+
+def register(server: Flask, store: DatasetStore, *, features: frozenset[str]) -> None:
+    """Mount /api/partners.json on the Flask server."""
+
+    @server.get("/api/partners.json")
+    def partners_json() -> Response:
+        limit, limit_notices = parse_limit(request.args.get("limit"))
+        page = open_page(store, request.args, features=features, ignore=("limit",))
+        wanted = str(request.args.get("cluster", "")).strip()
+        if wanted not in page.dataset.positions:
+            error = (
+                f'no cluster with cluster_id "{wanted[:60]}"' if wanted else "cluster is missing"
+            )
+            return _json({"error": error + " (give ?cluster=<cluster_id>)"}, status=404)
+        position = page.dataset.positions[wanted]
+        ranked = rank_partners(page.dataset, position, page.mask, limit=limit)
+        records = page.dataset.records
+        body = {
+            "cluster": cluster_summary(records.iloc[position]),
+            "partners": [
+                {**cluster_summary(records.iloc[p.position], short=True), "score": p.score,
+                 "components": p.components, "why": p.why}
+                for p in ranked
+            ],
+            "filters": page.state.filters.to_query(),
+            "notices": [*page.notices, *limit_notices],
+        }  # fmt: skip
+        return _json(body)
+
+
+def parse_limit(text: str | None) -> tuple[int, list[str]]:
+    """Return the number of partners asked for (1..MAX_LIMIT) and a notice if it was bad."""
+    if text is None or not str(text).strip():
+        return DEFAULT_LIMIT, []
+    text = str(text).strip()
+    if text.isdigit() and 1 <= int(text) <= MAX_LIMIT:
+        return int(text), []
+    return DEFAULT_LIMIT, [f'ignored limit "{text[:60]}": not a whole number from 1 to {MAX_LIMIT}']
+
+
+def cluster_summary(record, *, short: bool = False) -> dict:
+    """Return the fields of a record that partner lists show."""
+    summary = {
+        "cluster_id": str(record["cluster_id"]),
+        "name": str(record["name"]),
+        "country_code": _text(record["country_code"]),
+        "city": _text(record["city"]),
+    }
+    if short:
+        return summary
+    lists = ("ecosystems", "sectors", "offers", "needs", "partnerships")
+    return {**summary, **{column: list(record[column]) for column in lists}}
+
+
+def _text(value) -> str | None:
+    return None if pd.isna(value) or str(value) == "" else str(value)
+
+
+def _json(body: dict, *, status: int = 200) -> Response:
+    return Response(json.dumps(body, ensure_ascii=False), status=status,
+                    content_type="application/json")  # fmt: skip

@@ -1,6 +1,6 @@
 """Map wiring: redraw the map for the page state; render the open profile."""
 
-from dash import Dash, Input, Output, no_update
+from dash import Dash, Input, Output
 
 from analysis.maps import make_page_map
 from analysis.state import open_page
@@ -35,6 +35,6 @@ def register(
     def profile(search):
         page = open_page(store, search or "", features=features)
         if page.state.cluster is None:
-            return no_update
+            return None  # closed: never show the last profile while the next one loads
         record = page.dataset.records.iloc[page.dataset.positions[page.state.cluster]]
         return build_profile_body(record)

@@ -161,6 +161,8 @@ def test_clicking_a_table_row_opens_the_profile(watched_page, live_server):
     first.click()
     profile = page.locator(f"#{ids.PROFILE}")
     profile.wait_for(state="visible", timeout=10_000)
+    # The panel opens at once; its body follows from the server.
+    page.locator(f"#{ids.PROFILE_BODY} h3").wait_for(timeout=10_000)
     assert name in profile.inner_text() and "Member SMEs" in profile.inner_text()
     assert watch.errors == []
 

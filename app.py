@@ -11,10 +11,12 @@ import api.routes
 import callbacks.dashboard
 import callbacks.layout
 import callbacks.map
+import callbacks.partners
 import callbacks.state
 import callbacks.table
 from analysis.dataset import prepare
 from analysis.params import shown_filters
+from analysis.state import TABS
 from analysis.store import DatasetStore
 from data.errors import AtlasError
 from ingest.pipeline import load_records
@@ -70,13 +72,14 @@ def create_app(settings: Settings | None = None) -> Dash:
         filters=filters,
         options={f.name: option_list(f, dataset.options(f.name), dataset.option_counts(f.name))
                  for f in filters if f.kind == "keys"},
-        modes=offered(MAP_MODES, features), colors=COLOR_CHOICES,
+        modes=offered(MAP_MODES, features), colors=COLOR_CHOICES, tabs=TABS,
         total=len(dataset), is_demo=settings.is_demo, nuts="nuts" in features,
     )  # fmt: skip
     callbacks.state.register(app, store, features=features)
     callbacks.dashboard.register(app, store, features=features)
     callbacks.map.register(app, store, features=features, map_options=options)
     callbacks.table.register(app, store, features=features)
+    callbacks.partners.register(app, store, features=features, map_options=options)
     callbacks.layout.register(app)
     return app
 

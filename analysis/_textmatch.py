@@ -52,13 +52,46 @@ def _synonym_pattern() -> tuple[re.Pattern, dict[str, str]]:
     return pattern, token_of
 
 
+# Words skipped when reading initials ("hazard analysis and critical control point" = HACCP).
+_LINKING = {"and", "of", "for", "the", "in", "on", "to", "a", "an", "&"}
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,5}s?\b")
+_WORD = re.compile(r"[^\W_]+")
+
+
+def acronyms(text: str) -> set[str]:
+    """Return the acronyms written in a text, as tokens ("SOC", "CSPs" -> "acr_soc")."""
+    return {f"acr_{m.lower().removesuffix('s')}" for m in _ACRONYM.findall(text)}
+
+
+def acronym_tokens(text: str, known: set[str]) -> set[str]:
+    """Return the `known` acronyms a text writes or spells out, as tokens.
+
+    Every run of 2-6 words gives the token of its initials, linking words skipped ("security
+    operations centre" -> "acr_soc"); it counts when some text writes that acronym, so an
+    acronym in one text meets its expansion in another (and random initials add nothing).
+    """
+    tokens = acronyms(text) & known
+    words = [w for w in _WORD.findall(fold_accents(text)) if w not in _LINKING]
+    for start in range(len(words)):
+        for size in range(2, 7):
+            run = words[start : start + size]
+            initials = "acr_" + "".join(w[0] for w in run)
+            if len(run) == size and initials in known:
+                tokens.add(initials)
+    return tokens
+
+
 def prepare_texts(texts: list[str]) -> pd.DataFrame:
     """Return per text its folded words and its synonym-group tokens (distinct texts once)."""
     series = pd.Series(texts, dtype=object).fillna("").astype(str)
     distinct = pd.unique(series)
     pattern, token_of = _synonym_pattern()
     folded = [fold_accents(text) for text in distinct]
-    groups = [" ".join(sorted({token_of[m] for m in pattern.findall(text)})) for text in folded]
+    known = set().union(*(acronyms(text) for text in distinct)) if len(distinct) else set()
+    groups = [
+        " ".join(sorted({token_of[m] for m in pattern.findall(text)} | acronym_tokens(raw, known)))
+        for raw, text in zip(distinct, folded, strict=True)
+    ]
     table = pd.DataFrame({"text": folded, "groups": groups}, index=distinct)
     return table.loc[series.to_numpy()].reset_index(drop=True)
 
@@ -91,8 +124,10 @@ def _combine(
             matrix = vectorizer.transform(values)
         else:  # nothing was fitted (no text had any word of this view)
             matrix = sp.csr_matrix((len(values), 0))
-        parts.append(normalize(matrix) * weight)
-    return normalize(sp.hstack(parts, format="csr"))
+        parts.append(normalize(matrix) * weight if matrix.shape[1] else matrix)
+    combined = sp.hstack(parts, format="csr")
+    # No text had any word at all (e.g. no descriptions): one empty column, all similarities 0.
+    return normalize(combined) if combined.shape[1] else sp.csr_matrix((len(table), 1))
 
 
 def _fit(vectorizer: TfidfVectorizer, values: list[str]) -> sp.csr_matrix:

@@ -89,17 +89,37 @@ def rank_partners(
     return [_partner(index, position, int(j), values) for j in top]
 
 
-def component_values(index: PartnerIndex, position: int) -> dict[str, np.ndarray]:
+# The components that say how alike two clusters are (their themes), for "Similar clusters".
+THEME = ("ecosystems", "sectors", "emerging", "description")
+
+
+def similar_clusters(
+    dataset: Dataset, position: int, candidates: np.ndarray, *, limit: int = 5
+) -> list[int]:
+    """Return the positions of the clusters most alike in theme (peers for benchmarking)."""
+    index = partner_index(dataset)
+    values = component_values(index, position, names=THEME)
+    alike = sum(WEIGHTS[name] * values[name] for name in THEME)
+    allowed = np.asarray(candidates, dtype=bool).copy()
+    allowed[position] = False
+    chosen = np.flatnonzero(allowed & (alike > 0))
+    return [int(j) for j in chosen[np.argsort(-alike[chosen], kind="stable")[:limit]]]
+
+
+def component_values(
+    index: PartnerIndex, position: int, *, names: tuple[str, ...] | None = None
+) -> dict[str, np.ndarray]:
     """Return each component's value in [0, 1] for every record against one cluster."""
-    return {
-        "needs_answered": _best_answers(index, position, asking="needs"),
-        "offers_wanted": _best_answers(index, position, asking="offers"),
-        "ecosystems": _jaccard(index.lists["ecosystems"], position),
-        "sectors": _jaccard(index.lists["sectors"], position),
-        "emerging": _jaccard(index.lists["emerging_industries"], position),
-        "description": _column(index.descriptions @ index.descriptions[position].T),
-        "reach": _reach(index, position),
+    makers = {
+        "needs_answered": lambda: _best_answers(index, position, asking="needs"),
+        "offers_wanted": lambda: _best_answers(index, position, asking="offers"),
+        "ecosystems": lambda: _jaccard(index.lists["ecosystems"], position),
+        "sectors": lambda: _jaccard(index.lists["sectors"], position),
+        "emerging": lambda: _jaccard(index.lists["emerging_industries"], position),
+        "description": lambda: _column(index.descriptions @ index.descriptions[position].T),
+        "reach": lambda: _reach(index, position),
     }
+    return {name: makers[name]() for name in (names or WEIGHTS)}
 
 
 def _best_answers(index: PartnerIndex, position: int, *, asking: str) -> np.ndarray:

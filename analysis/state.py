@@ -23,8 +23,8 @@ from analysis.store import DatasetStore
 from analysis.table import SORTABLE
 from mapping.modes import COLOR_CHOICES, MAP_MODES, Choice, offered
 
-# The main views; later issues add partners, marketplace, insights and compare.
-TABS = (Choice("map", "Map and statistics"),)
+# The main views (later: marketplace, insights and compare).
+TABS = (Choice("map", "Map and statistics"), Choice("partners", "Partner finder"))
 _DATA_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 Features = frozenset[str]
 

@@ -1,27 +1,30 @@
 """API route of the partner finder: ranked, explained partners of one cluster.
 
 `GET /api/partners.json?cluster=<cluster_id>&<filters>[&limit=N]` ranks the filtered records
-(the cluster itself never) by `analysis.partners.rank_partners`. An unknown or missing cluster
+(the cluster itself never) by `analysis.partners.rank_partners`; `/api/partners.csv` gives the
+same list as a file (the exports' formula guard). An unknown or missing cluster
 answers 404 with a JSON error; malformed filters or limits are ignored with notices.
 """
 
 import json
+from datetime import date
 
 import pandas as pd
 from flask import Flask, Response, request
 
-from analysis.partners import DEFAULT_LIMIT, rank_partners
-from analysis.state import open_page
+from analysis.partners import DEFAULT_LIMIT, Partner, partner_rows, rank_partners
+from analysis.state import Page, open_page
 from analysis.store import DatasetStore
+from api.clusters import NOTICES_HEADER, header_notices
+from data.exports import table_csv
 
 MAX_LIMIT = 200
 
 
 def register(server: Flask, store: DatasetStore, *, features: frozenset[str]) -> None:
-    """Mount /api/partners.json on the Flask server."""
+    """Mount /api/partners.json and /api/partners.csv on the Flask server."""
 
-    @server.get("/api/partners.json")
-    def partners_json() -> Response:
+    def ranked() -> tuple[Page, int, list[Partner], list[str]] | Response:
         limit, limit_notices = parse_limit(request.args.get("limit"))
         page = open_page(store, request.args, features=features, ignore=("limit",))
         wanted = str(request.args.get("cluster", "")).strip()
@@ -31,19 +34,40 @@ def register(server: Flask, store: DatasetStore, *, features: frozenset[str]) ->
             )
             return _json({"error": error + " (give ?cluster=<cluster_id>)"}, status=404)
         position = page.dataset.positions[wanted]
-        ranked = rank_partners(page.dataset, position, page.mask, limit=limit)
+        partners = rank_partners(page.dataset, position, page.mask, limit=limit)
+        return page, position, partners, [*page.notices, *limit_notices]
+
+    @server.get("/api/partners.json")
+    def partners_json() -> Response:
+        found = ranked()
+        if isinstance(found, Response):
+            return found
+        page, position, partners, notices = found
         records = page.dataset.records
         body = {
             "cluster": cluster_summary(records.iloc[position]),
             "partners": [
                 {**cluster_summary(records.iloc[p.position], short=True), "score": p.score,
                  "components": p.components, "why": p.why}
-                for p in ranked
+                for p in partners
             ],
             "filters": page.state.filters.to_query(),
-            "notices": [*page.notices, *limit_notices],
+            "notices": notices,
         }  # fmt: skip
         return _json(body)
+
+    @server.get("/api/partners.csv")
+    def partners_csv() -> Response:
+        found = ranked()
+        if isinstance(found, Response):
+            return found
+        page, position, partners, notices = found
+        subject = str(page.dataset.records["cluster_id"].iat[position])
+        filename = f"cluster-atlas-partners-{subject}-{date.today().isoformat()}.csv"
+        headers = {"Content-Disposition": f'attachment; filename="{filename}"',
+                   NOTICES_HEADER: header_notices(notices)}  # fmt: skip
+        body = table_csv(partner_rows(page.dataset, partners))
+        return Response(body, content_type="text/csv; charset=utf-8", headers=headers)
 
 
 def parse_limit(text: str | None) -> tuple[int, list[str]]:

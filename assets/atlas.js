@@ -13,6 +13,12 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       const open = classes.includes("open") || done;
       return classes.filter((c) => c !== "open").concat(open ? [] : ["open"]).join(" ");
     },
+    // Plotly sizes a graph when it is drawn: after a view switch, let every graph measure
+    // its (now visible) box again.
+    remeasure: function () {
+      window.setTimeout(() => window.dispatchEvent(new Event("resize")), 50);
+      return window.dash_clientside.no_update;
+    },
     // The link of the page as it is now (filters, view, open profile).
     pageLink: function () {
       return window.location.href;

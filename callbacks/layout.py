@@ -26,6 +26,15 @@ def register(app: Dash) -> None:
         Input(ids.PROFILE_COPY, "n_clicks"),
         prevent_initial_call=True,
     )
+    # A graph drawn while its view was hidden has the wrong size: re-measure on a switch.
+    app.clientside_callback(
+        _clientside("remeasure"),
+        Output(ids.PARTNER_VIEW, "id"),
+        Input(ids.PARTNER_VIEW, "hidden"),
+        Input(ids.MAP_VIEW, "hidden"),
+        State(ids.PARTNER_VIEW, "id"),
+        prevent_initial_call=True,
+    )
     # When the data set, filters or sort change, the grid applies the sort and reloads.
     app.clientside_callback(
         _clientside("reloadGrid"),

@@ -5,6 +5,7 @@ from dash import Dash, Input, Output
 from analysis.maps import make_page_map
 from analysis.state import open_page
 from analysis.store import DatasetStore
+from callbacks.partners import similar_links
 from layouts import ids
 from layouts.profile import build_profile_body
 from mapping.modes import COLOR_CHOICES
@@ -36,5 +37,6 @@ def register(
         page = open_page(store, search or "", features=features)
         if page.state.cluster is None:
             return None  # closed: never show the last profile while the next one loads
-        record = page.dataset.records.iloc[page.dataset.positions[page.state.cluster]]
-        return build_profile_body(record)
+        position = page.dataset.positions[page.state.cluster]
+        record = page.dataset.records.iloc[position]
+        return build_profile_body(record, similar=similar_links(page, position))

@@ -32,6 +32,7 @@ def register(app: Dash, store: DatasetStore, *, features: frozenset[str]) -> Non
             "bbox": Output(ids.BBOX, "children"),
             "mode": Output(ids.MAP_MODE, "value"),
             "color": Output(ids.COLOR_BY, "value"),
+            "tab": Output(ids.TABS, "value"),
             "profile": Output(ids.PROFILE, "is_open"),
         },
         inputs={
@@ -40,7 +41,9 @@ def register(app: Dash, store: DatasetStore, *, features: frozenset[str]) -> Non
             "fields": Input({"type": ids.FIELD, "param": ALL}, "value"),
             "mode": Input(ids.MAP_MODE, "value"),
             "color": Input(ids.COLOR_BY, "value"),
+            "tab": Input(ids.TABS, "value"),
             "events": {
+                ids.PROFILE_FIND: Input(ids.PROFILE_FIND, "n_clicks"),
                 ids.CHART_COUNTRY: Input(ids.CHART_COUNTRY, "clickData"),
                 ids.CHART_ECOSYSTEM: Input(ids.CHART_ECOSYSTEM, "clickData"),
                 ids.CHART_HEATMAP: Input(ids.CHART_HEATMAP, "clickData"),
@@ -55,7 +58,7 @@ def register(app: Dash, store: DatasetStore, *, features: frozenset[str]) -> Non
             },
         },
     )
-    def synchronise(search, facets, fields, mode, color, events):
+    def synchronise(search, facets, fields, mode, color, tab, events):
         page = open_page(store, search or "", features=features)
         grouping = ctx.args_grouping
         controls = {
@@ -63,7 +66,7 @@ def register(app: Dash, store: DatasetStore, *, features: frozenset[str]) -> Non
             for item in [*grouping["facets"], *grouping["fields"]]
         }
         state = next_state(page.state, _trigger(), controls=controls,
-                           view={"mode": mode, "color": color}, events=events,
+                           view={"mode": mode, "color": color, "tab": tab}, events=events,
                            known=page.dataset.positions)  # fmt: skip
         new_search = state.to_query_string()
         # A link is never rewritten on arrival: its ignored parts must stay visible (notices).
@@ -75,7 +78,9 @@ def register(app: Dash, store: DatasetStore, *, features: frozenset[str]) -> Non
             "bbox": describe_bbox(state.filters.bbox),
             "mode": state.mode,
             "color": state.color,
-            "profile": state.cluster is not None,
+            "tab": state.tab,
+            # On the map the cluster's profile is open; elsewhere it is the view's subject.
+            "profile": state.cluster is not None and state.tab == "map",
         }
 
 
@@ -105,7 +110,7 @@ def next_state(
     """Return the page state after the event that fired `trigger`."""
     if trigger in (None, ids.URL):
         return current
-    if trigger in (ids.MAP_MODE, ids.COLOR_BY):
+    if trigger in (ids.MAP_MODE, ids.COLOR_BY, ids.TABS):
         return current.with_view(**{k: v for k, v in view.items() if v})
     if trigger in RESETS:
         return replace(current, filters=FilterSpec())
@@ -129,7 +134,11 @@ def _event_state(current: PageState, trigger: str, *, events: dict, known: dict)
     if trigger == ids.TABLE_SORT:
         return current.with_view(sort=events[trigger] or None)
     if trigger == ids.PROFILE:
-        return current if events[trigger] else current.with_view(cluster=None)
+        # Closing the profile on the map closes the cluster; another view keeps its subject.
+        closed = not events[trigger] and current.tab == "map"
+        return current.with_view(cluster=None) if closed else current
+    if trigger == ids.PROFILE_FIND:
+        return current.with_view(tab="partners")
     cluster = clicked_cluster(trigger, events)
     return current.with_view(cluster=cluster) if cluster in known else current
 

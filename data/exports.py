@@ -56,10 +56,17 @@ def _csv_text(frame: pd.DataFrame, *, header: bool) -> str:
     return frame.to_csv(index=False, header=header, lineterminator=LINE_END)
 
 
-def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
+def table_csv(frame: pd.DataFrame) -> bytes:
+    """Return any table (not canonical records) as CSV bytes with the same BOM and guard."""
+    text = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    body = _csv_text(_neutralised(frame, columns=text), header=True)
+    return (BOM + body).encode("utf-8")
+
+
+def _neutralised(frame: pd.DataFrame, *, columns=TEXT_COLUMNS) -> pd.DataFrame:
     """Return `frame` with a quote before every text cell a spreadsheet would run."""
     out = frame.copy()
-    for column in TEXT_COLUMNS:
+    for column in columns:
         text = out[column].astype("string")
         risky = text.str[:1].isin([*FORMULA_STARTS, QUOTE]).fillna(False)
         out[column] = text.mask(risky, QUOTE + text)

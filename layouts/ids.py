@@ -8,6 +8,7 @@ DATASET_NAME = "dataset-name"
 NOTICES = "filter-notices"
 FOOTER = "page-footer"
 TABS = "main-tabs"
+MAP_VIEW = "map-view"
 
 # Filters: one control per query parameter of the parameter table (analysis/params.py), as
 # pattern-matching ids {"type": ..., "param": name}: FACET controls list values with counts
@@ -68,4 +69,12 @@ DOWNLOAD_GEOJSON = "download-geojson"
 PROFILE = "profile-panel"
 PROFILE_BODY = "profile-body"
 PROFILE_TITLE = "profile-title"
+PROFILE_FIND = "profile-find-partners"
+
+# Partner finder
+PARTNER_VIEW = "partner-view"
+PARTNER_SUBJECT = "partner-subject"
+PARTNER_MAP = "partner-map"
+PARTNER_LIST = "partner-list"
+PARTNER_CSV = "partner-csv"
 PROFILE_COPY = "profile-copy-link"

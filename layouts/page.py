@@ -14,6 +14,7 @@ from layouts.panels import (
     build_profile,
     build_table,
 )
+from layouts.partners import build_partner_view
 from mapping.modes import Choice
 
 
@@ -23,11 +24,18 @@ def build_page(
     options: dict[str, Options],
     modes: tuple[Choice, ...],
     colors: tuple[Choice, ...],
+    tabs: tuple[Choice, ...],
     total: int,
     is_demo: bool,
     nuts: bool,
 ) -> html.Div:
     """Return the whole page; what it shows arrives as arguments."""
+    map_view = html.Div(
+        [build_no_match(), build_kpis(None), build_map_panel(modes=modes, colors=colors),
+         build_charts(), build_table()],
+        id=ids.MAP_VIEW,
+        className="atlas-view",
+    )  # fmt: skip
     main = html.Main(
         [
             dbc.Alert(
@@ -37,11 +45,9 @@ def build_page(
                 dismissable=True,
                 className="mb-2 py-2",
             ),
-            build_no_match(),
-            build_kpis(None),
-            build_map_panel(modes=modes, colors=colors),
-            build_charts(),
-            build_table(),
+            build_tabs(tabs),
+            map_view,
+            build_partner_view(),
         ],
         className="atlas-main",
     )
@@ -56,6 +62,29 @@ def build_page(
             build_footer(nuts=nuts),
         ],
         className="atlas-page",
+    )
+
+
+def build_tabs(tabs: tuple[Choice, ...]) -> html.Fieldset:
+    """Return the switch between the main views (the page state's `tab`).
+
+    A radio group styled as buttons: Bootstrap's tabs expect panes the views are not.
+    """
+    return html.Fieldset(
+        [
+            html.Legend("View", className="visually-hidden"),
+            dbc.RadioItems(
+                id=ids.TABS,
+                options=[{"label": t.label, "value": t.name} for t in tabs],
+                value=tabs[0].name,
+                inline=True,
+                class_name="btn-group",
+                input_class_name="btn-check",
+                label_class_name="btn btn-outline-primary btn-sm",
+                label_checked_class_name="active",
+            ),
+        ],
+        className="atlas-tabs mb-2",
     )
 
 

@@ -198,15 +198,17 @@ def build_profile() -> dbc.Offcanvas:
     """Return the (closed) side panel that shows one cluster's profile, with a copy-link."""
     copy = html.Div(
         [
+            dbc.Button("Find partners", id=ids.PROFILE_FIND, color="primary", size="sm",
+                       className="me-3"),
             dcc.Clipboard(
                 id=ids.PROFILE_COPY,
                 title="Copy the link to this profile",
                 className="btn btn-sm btn-outline-primary",
             ),
-            html.Span("Copy the link to this profile", className="small ms-2"),
+            html.Span("Copy the link", className="small ms-2"),
         ],
         className="d-flex align-items-center mb-2",
-    )
+    )  # fmt: skip
     return dbc.Offcanvas(
         [copy, html.Div(id=ids.PROFILE_BODY)],
         id=ids.PROFILE,

@@ -9,8 +9,8 @@ from data.schema import parse_offer
 OFFER_COLORS = {"Technology": "primary", "Business": "success", "R&D": "info"}
 
 
-def build_profile_body(record: pd.Series) -> html.Div:
-    """Return the profile content of one record."""
+def build_profile_body(record: pd.Series, *, similar: list | None = None) -> html.Div:
+    """Return the profile content of one record; `similar` are links to peer clusters."""
     where = ", ".join(
         str(v) for v in (record["city"], record["region_name"], record["country"]) if _given(v)
     )
@@ -34,6 +34,14 @@ def build_profile_body(record: pd.Series) -> html.Div:
             _items("Offers", record["offers"]),
             _items("Needs", record["needs"]),
             _badges("Strategic partnerships", record["partnerships"], "warning"),
+            html.Div(
+                [
+                    html.H4("Similar clusters", className="h6 mt-2 mb-1"),
+                    html.Ul(similar, className="small"),
+                ]
+            )
+            if similar
+            else None,
         ],
         className="atlas-profile",
         **{"data-cluster-id": str(record["cluster_id"])},
@@ -57,8 +65,8 @@ def _facts(record: pd.Series) -> html.Dl:
         (
             "Website",
             html.A(website, href=website, target="_blank", rel="noopener noreferrer")
-            if _given(website)
-            else "—",
+            if safe_link(website)
+            else _text(website),
         ),
         (
             "E-mail",
@@ -105,6 +113,12 @@ def _items(title: str, items: tuple) -> html.Div | None:
     return html.Div(
         [html.H4(title, className="h6 mt-2 mb-1"), html.Ul(lines, className="list-unstyled small")]
     )
+
+
+def safe_link(value: object) -> str | None:
+    """Return `value` when it is an http(s) URL that may become a live link, else None."""
+    text = str(value).strip() if _given(value) else ""
+    return text if text.lower().startswith(("http://", "https://")) else None
 
 
 def _given(value: object) -> bool:

@@ -39,11 +39,12 @@ class Item:
 
 @dataclass(frozen=True)
 class Side:
-    """The items of one side (offers or needs): their positions, records and kinds."""
+    """The items of one side (offers or needs): positions, records, kinds and vectors."""
 
     indices: np.ndarray
     rows: np.ndarray
     kinds: np.ndarray
+    vectors: sp.csr_matrix
 
 
 @dataclass(frozen=True, eq=False)
@@ -66,33 +67,38 @@ class PartnerIndex:
         return self._sides[side]
 
     @cached_property
+    def _columns(self) -> dict[str, np.ndarray]:
+        # Plain numpy arrays, converted once (the frame's text columns are Arrow-backed).
+        return {name: self.items[name].to_numpy(dtype=object if name != "row" else np.int64)
+                for name in ("row", "side", "kind")}  # fmt: skip
+
+    @cached_property
     def _sides(self) -> dict[str, Side]:
+        columns = self._columns
         sides = {}
         for side in SIDES:
-            chosen = np.flatnonzero(self.items["side"].to_numpy() == side)
-            sides[side] = Side(chosen, self.items["row"].to_numpy()[chosen],
-                               self.items["kind"].to_numpy()[chosen])  # fmt: skip
+            chosen = np.flatnonzero(columns["side"] == side)
+            sides[side] = Side(chosen, columns["row"][chosen], columns["kind"][chosen],
+                               self.vectors.vectors[chosen])  # fmt: skip
         return sides
 
     @cached_property
     def _starts(self) -> np.ndarray:
         # Items are ordered by record: record r's items are starts[r]:starts[r + 1].
-        return np.searchsorted(self.items["row"].to_numpy(), np.arange(self.size + 1))
+        return np.searchsorted(self._columns["row"], np.arange(self.size + 1))
 
     def items_of(self, row: int, *, side: str) -> np.ndarray:
         """Return the item positions of one record's offers or needs."""
         span = np.arange(self._starts[row], self._starts[row + 1])
-        return span[self.items["side"].to_numpy()[span] == side]
+        return span[self._columns["side"][span] == side]
 
     def pair_similarity(self, mine: np.ndarray, theirs: Side, *, other_kind: float) -> np.ndarray:
         """Return the similarity of each of `mine` (rows) with each of `theirs` (columns).
 
         Cosine of the item texts; a pair of different kinds counts `other_kind` of it.
         """
-        vectors = self.vectors.vectors
-        similarity = cosine(vectors[mine], vectors[theirs.indices])
-        kinds = self.items["kind"].to_numpy()[mine]
-        same = kinds[:, None] == theirs.kinds[None, :]
+        similarity = cosine(self.vectors.vectors[mine], theirs.vectors)
+        same = self._columns["kind"][mine][:, None] == theirs.kinds[None, :]
         return np.where(same, similarity, similarity * other_kind)
 
     def best_pairs(
@@ -105,7 +111,8 @@ class PartnerIndex:
             theirs = self.items_of(other, side=theirs_side)
             if not len(mine) or not len(theirs):
                 continue
-            view = Side(theirs, np.full(len(theirs), other), self.items["kind"].to_numpy()[theirs])
+            view = Side(theirs, np.full(len(theirs), other), self._columns["kind"][theirs],
+                        self.vectors.vectors[theirs])  # fmt: skip
             similarity = self.pair_similarity(mine, view, other_kind=other_kind)
             a, b = np.unravel_index(int(np.argmax(similarity)), similarity.shape)
             if similarity[a, b] >= minimum:

@@ -139,4 +139,6 @@ def _fit(vectorizer: TfidfVectorizer, values: list[str]) -> sp.csr_matrix:
 
 def cosine(rows: sp.csr_matrix, columns: sp.csr_matrix) -> np.ndarray:
     """Return the dense matrix of cosine similarities of two sets of normalised vectors."""
-    return np.asarray((rows @ columns.T).todense(), dtype=np.float32)
+    # columns @ rows.T, not rows @ columns.T: transposing the few `rows` is cheap, while
+    # transposing a large `columns` (every offer) would copy it on every call.
+    return np.asarray((columns @ rows.T).T.todense(), dtype=np.float32)

@@ -24,6 +24,7 @@ SHOTS = {
     "desktop": ((1280, 800), ""),
     "phone": ((390, 844), ""),
     "profile": ((1280, 800), "?country=DE,AT&ecosystem=health&color=label&cluster=DEMO-0079"),
+    "partners": ((1280, 800), "?tab=partners&cluster=DEMO-0079"),
 }
 
 
@@ -39,7 +40,9 @@ def main() -> None:
         for name, ((width, height), query) in SHOTS.items():
             page = browser.new_page(viewport={"width": width, "height": height})
             page.goto(url + "/" + query)
-            page.wait_for_selector(f"#{ids.MAP} canvas", timeout=30_000)
+            # The map of the view shown (the partner view has its own).
+            shown = ids.PARTNER_MAP if "tab=partners" in query else ids.MAP
+            page.wait_for_selector(f"#{shown} canvas", timeout=30_000)
             page.wait_for_load_state("networkidle")
             page.wait_for_function("() => !document.querySelector('[data-dash-is-loading]')")
             page.wait_for_timeout(2500)  # let MapLibre finish drawing the markers

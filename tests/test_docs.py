@@ -22,3 +22,10 @@ INTERFACE = README.split("## Public interface", 1)[1].split("\n## ", 1)[0]
 def test_every_query_parameter_and_value_is_in_the_public_interface(name):
     # Listed as code (`name`), or in a comma-separated list of names, or as name=value.
     assert re.search(rf"[`\s,(]{re.escape(name)}[`,=\s]", INTERFACE), name
+
+
+def test_the_readme_states_every_partner_weight():
+    from analysis.partners import COMPONENTS
+
+    for component in COMPONENTS:
+        assert f"| `{component.name}` | {component.weight:.2f} |" in README

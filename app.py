@@ -6,6 +6,7 @@ from dash import Dash
 from flask_compress import Compress
 
 import api.clusters
+import api.marketplace
 import api.partners
 import api.routes
 import callbacks.dashboard
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     api.routes.register(app.server, nuts=nuts_regions)
     api.clusters.register(app.server, store, features=features, map_options=options)
     api.partners.register(app.server, store, features=features)
+    api.marketplace.register(app.server, store, features=features)
     filters = shown_filters(features)
     app.layout = build_page(
         filters=filters,

@@ -67,14 +67,15 @@ class PartnerIndex:
         return self._sides[side]
 
     @cached_property
-    def _columns(self) -> dict[str, np.ndarray]:
-        # Plain numpy arrays, converted once (the frame's text columns are Arrow-backed).
+    def columns(self) -> dict[str, np.ndarray]:
+        """Return the items' row, side and kind as numpy arrays (converted once)."""
+        # The frame's text columns are Arrow-backed: converting them per call was slow.
         return {name: self.items[name].to_numpy(dtype=object if name != "row" else np.int64)
                 for name in ("row", "side", "kind")}  # fmt: skip
 
     @cached_property
     def _sides(self) -> dict[str, Side]:
-        columns = self._columns
+        columns = self.columns
         sides = {}
         for side in SIDES:
             chosen = np.flatnonzero(columns["side"] == side)
@@ -85,12 +86,12 @@ class PartnerIndex:
     @cached_property
     def _starts(self) -> np.ndarray:
         # Items are ordered by record: record r's items are starts[r]:starts[r + 1].
-        return np.searchsorted(self._columns["row"], np.arange(self.size + 1))
+        return np.searchsorted(self.columns["row"], np.arange(self.size + 1))
 
     def items_of(self, row: int, *, side: str) -> np.ndarray:
         """Return the item positions of one record's offers or needs."""
         span = np.arange(self._starts[row], self._starts[row + 1])
-        return span[self._columns["side"][span] == side]
+        return span[self.columns["side"][span] == side]
 
     def pair_similarity(self, mine: np.ndarray, theirs: Side, *, other_kind: float) -> np.ndarray:
         """Return the similarity of each of `mine` (rows) with each of `theirs` (columns).
@@ -98,7 +99,7 @@ class PartnerIndex:
         Cosine of the item texts; a pair of different kinds counts `other_kind` of it.
         """
         similarity = cosine(self.vectors.vectors[mine], theirs.vectors)
-        same = self._columns["kind"][mine][:, None] == theirs.kinds[None, :]
+        same = self.columns["kind"][mine][:, None] == theirs.kinds[None, :]
         return np.where(same, similarity, similarity * other_kind)
 
     def best_pairs(
@@ -111,7 +112,7 @@ class PartnerIndex:
             theirs = self.items_of(other, side=theirs_side)
             if not len(mine) or not len(theirs):
                 continue
-            view = Side(theirs, np.full(len(theirs), other), self._columns["kind"][theirs],
+            view = Side(theirs, np.full(len(theirs), other), self.columns["kind"][theirs],
                         self.vectors.vectors[theirs])  # fmt: skip
             similarity = self.pair_similarity(mine, view, other_kind=other_kind)
             a, b = np.unravel_index(int(np.argmax(similarity)), similarity.shape)

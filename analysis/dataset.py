@@ -17,7 +17,8 @@ from data.text import normalise_key
 
 T = TypeVar("T")
 NUMBER_COLUMNS = tuple(f.column for f in RANGE_FILTERS)
-SEARCH_COLUMNS = ("name", "acronym", "city", "description")
+# The fields `q` searches; offers and needs too, so that a need finds who offers it.
+SEARCH_COLUMNS = ("name", "acronym", "city", "description", "offers", "needs")
 
 
 @dataclass(frozen=True, eq=False)
@@ -86,10 +87,16 @@ def prepare(records: pd.DataFrame) -> Dataset:
 
 
 def search_texts(records: pd.DataFrame) -> pd.Series:
-    """Return each record's searched fields (name, acronym, city, description) in one text."""
-    parts = [records[c].astype("string").fillna("") for c in SEARCH_COLUMNS]
+    """Return each record's searched fields (SEARCH_COLUMNS) in one text."""
+    parts = [_as_text(records[c]) for c in SEARCH_COLUMNS]
     # Joined by a space: a query word has no whitespace, so it never matches across two fields.
     return parts[0].str.cat(parts[1:], sep=" ")
+
+
+def _as_text(column: pd.Series) -> pd.Series:
+    if column.dtype == object:  # list fields: their items, space-separated
+        column = pd.Series([" ".join(items) for items in column], index=column.index)
+    return column.astype("string").fillna("")
 
 
 def _facet(records: pd.DataFrame, param: FilterParam) -> Facet:

@@ -3,8 +3,8 @@
 FilterSpec's fields come from the parameter table (`analysis.params.FILTERS`): one field per
 query parameter, in the table's order. Values of one parameter are comma-separated and mean
 "any of"; parameters combine with AND; ranges are inclusive and a record whose number is
-unknown is outside every range. `q` keeps records whose name, acronym, city or description
-contains every word of it (case and accents ignored).
+unknown is outside every range. `q` keeps records whose name, acronym, city, description,
+offers or needs contain every word of it (case and accents ignored).
 """
 
 from collections.abc import Collection

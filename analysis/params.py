@@ -93,7 +93,8 @@ def _taxonomy(name: str, column: str, label: str, reason: str, help_text: str) -
 
 FILTERS: tuple[FilterParam, ...] = (
     FilterParam("q", "text", "Search",
-                "Words that must all occur in the name, acronym, city or description.",
+                "Words that must all occur in the name, acronym, city, description, offers or "
+                "needs.",
                 control="search"),
     FilterParam("scope", "keys", "Where", "EU, non-EU Europe or third countries.",
                 column="scope", rule=KeyRule(slugify, _in("scopes"),

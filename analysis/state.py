@@ -21,10 +21,15 @@ from analysis.filters import FilterSpec, apply_filter, query_dict, query_string
 from analysis.params import PARAMS
 from analysis.store import DatasetStore
 from analysis.table import SORTABLE
+from data.taxonomies import vocabulary
 from mapping.modes import COLOR_CHOICES, MAP_MODES, Choice, offered
 
 # The main views (later: marketplace, insights and compare).
-TABS = (Choice("map", "Map and statistics"), Choice("partners", "Partner finder"))
+TABS = (
+    Choice("map", "Map and statistics"),
+    Choice("partners", "Partner finder"),
+    Choice("marketplace", "Offers and needs"),
+)
 _DATA_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 Features = frozenset[str]
 
@@ -64,6 +69,10 @@ VIEWS: tuple[ViewParam, ...] = (
               check=_sort_problem),
     ViewParam("data", None, "Which data set (absent: the one the app was started with).",
               check=_data_problem),
+    ViewParam("side", None, "Marketplace: offers or needs only.",
+              lambda features: ("offer", "need")),
+    ViewParam("kind", None, "Marketplace: one type of item only.",
+              lambda features: tuple(vocabulary("offer_types").by_slug)),
 )  # fmt: skip
 VIEW_PARAMS = tuple(v.name for v in VIEWS)
 
@@ -79,6 +88,8 @@ class PageState:
     cluster: str | None = None
     sort: str | None = None
     data: str | None = None
+    side: str | None = None
+    kind: str | None = None
 
     @classmethod
     def parse(

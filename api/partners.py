@@ -70,14 +70,16 @@ def register(server: Flask, store: DatasetStore, *, features: frozenset[str]) ->
         return Response(body, content_type="text/csv; charset=utf-8", headers=headers)
 
 
-def parse_limit(text: str | None) -> tuple[int, list[str]]:
-    """Return the number of partners asked for (1..MAX_LIMIT) and a notice if it was bad."""
+def parse_limit(
+    text: str | None, *, default: int = DEFAULT_LIMIT, most: int = MAX_LIMIT
+) -> tuple[int, list[str]]:
+    """Return how many results are asked for (1..most) and a notice if the value was bad."""
     if text is None or not str(text).strip():
-        return DEFAULT_LIMIT, []
+        return default, []
     text = str(text).strip()
-    if text.isdigit() and 1 <= int(text) <= MAX_LIMIT:
+    if text.isdigit() and 1 <= int(text) <= most:
         return int(text), []
-    return DEFAULT_LIMIT, [f'ignored limit "{text[:60]}": not a whole number from 1 to {MAX_LIMIT}']
+    return default, [f'ignored limit "{text[:60]}": not a whole number from 1 to {most}']
 
 
 def cluster_summary(record, *, short: bool = False) -> dict:

@@ -32,6 +32,7 @@ def register(app: Dash) -> None:
         Output(ids.PARTNER_VIEW, "id"),
         Input(ids.PARTNER_VIEW, "hidden"),
         Input(ids.MAP_VIEW, "hidden"),
+        Input(ids.MARKET_VIEW, "hidden"),
         State(ids.PARTNER_VIEW, "id"),
         prevent_initial_call=True,
     )

@@ -1,11 +1,15 @@
-"""Partner finder wiring: which view shows, and the ranked partners of the state's cluster."""
+"""Main views wiring: which view shows; the partner finder's and the marketplace's content."""
 
 from dash import Dash, Input, Output, dcc, html, no_update
 
+from analysis.marketplace import market_items
 from analysis.partners import rank_partners, similar_clusters
 from analysis.state import Page, PageState, open_page
 from analysis.store import DatasetStore
+from data.taxonomies import vocabulary
 from layouts import ids
+from layouts.marketplace import market_header
+from layouts.marketplace import market_items as market_list
 from layouts.partners import INTRO, partner_items, partner_subject
 from mapping.partner_map import make_partner_map
 
@@ -18,16 +22,61 @@ def register(
     @app.callback(
         Output(ids.MAP_VIEW, "hidden"),
         Output(ids.PARTNER_VIEW, "hidden"),
+        Output(ids.MARKET_VIEW, "hidden"),
+        Input(ids.URL, "search"),
+    )
+    def show(search):
+        tab = open_page(store, search or "", features=features).state.tab
+        return tab != "map", tab != "partners", tab != "marketplace"
+
+    @app.callback(
         Output(ids.PARTNER_SUBJECT, "children"),
         Output(ids.PARTNER_LIST, "children"),
         Output(ids.PARTNER_MAP, "figure"),
         Input(ids.URL, "search"),
     )
-    def show(search):
+    def partners(search):
         page = open_page(store, search or "", features=features)
         if page.state.tab != "partners":
-            return False, True, no_update, no_update, no_update
-        return True, False, *render_partners(page, map_options=map_options)
+            return no_update, no_update, no_update
+        return render_partners(page, map_options=map_options)
+
+    @app.callback(
+        Output(ids.MARKET_HEADER, "children"),
+        Output(ids.MARKET_LIST, "children"),
+        Input(ids.URL, "search"),
+    )
+    def marketplace(search):
+        page = open_page(store, search or "", features=features)
+        if page.state.tab != "marketplace":
+            return no_update, no_update
+        return render_market(page)
+
+
+def render_market(page: Page) -> tuple:
+    """Return the marketplace's header (side and kind choices) and its items."""
+    state = page.state
+    market = market_items(page.dataset, state.filters, side=state.side, kind=state.kind)
+    choices = [
+        ("Show", [(label, _href(state.with_view(side=value)), state.side == value)
+                  for label, value in (("All", None), ("Offers", "offer"), ("Needs", "need"))]),
+        ("Type", [(label, _href(state.with_view(kind=value)), state.kind == value)
+                  for label, value in (("All", None),
+                                       *((term, slug) for slug, term in
+                                         vocabulary("offer_types").by_slug.items()))]),
+    ]  # fmt: skip
+    header = market_header(choices, shown=len(market.items), total=market.total)
+    return header, market_list(market.items, profile_href=_profile_href(state))
+
+
+def _href(state: PageState) -> str:
+    return "/" + state.to_query_string()
+
+
+def _profile_href(state: PageState) -> str:
+    """Return the start of a link to a profile on the map (append a cluster_id)."""
+    query = PageState(state.filters, data=state.data).to_query_string()
+    return "/" + query + ("&" if query else "?") + "cluster="
 
 
 def render_partners(page: Page, *, map_options: dict) -> tuple:
@@ -41,14 +90,12 @@ def render_partners(page: Page, *, map_options: dict) -> tuple:
     query = state.to_query_string()
     subject = partner_subject(records.iloc[position], csv_href=f"/api/partners.csv{query}",
                               count=len(partners))  # fmt: skip
-    profile_href = PageState(state.filters, data=state.data).to_query_string()
-    profile_href += ("&" if profile_href else "?") + "cluster="
     figure = make_partner_map(
         records.iloc[position], records.iloc[[p.position for p in partners]].assign(
             score=[p.score for p in partners]),
         countries_url=map_options["countries_url"], tiles=map_options.get("tiles"),
     )  # fmt: skip
-    return subject, partner_items(records, partners, profile_href="/" + profile_href), figure
+    return subject, partner_items(records, partners, profile_href=_profile_href(state)), figure
 
 
 def similar_links(page: Page, position: int) -> list:

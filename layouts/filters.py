@@ -75,7 +75,7 @@ def _search(param: FilterParam, options: Options) -> html.Div:
         id=control_id,
         type="search",
         debounce=True,
-        placeholder="Name, acronym, city, text",
+        placeholder="Name, city, offer, need, text",
         value="",
     )
     return _field(param.label, ids.dom_id(control_id), box, help_text=param.help)

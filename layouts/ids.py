@@ -78,3 +78,8 @@ PARTNER_MAP = "partner-map"
 PARTNER_LIST = "partner-list"
 PARTNER_CSV = "partner-csv"
 PROFILE_COPY = "profile-copy-link"
+
+# Marketplace
+MARKET_VIEW = "market-view"
+MARKET_HEADER = "market-header"
+MARKET_LIST = "market-list"

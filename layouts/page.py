@@ -6,6 +6,7 @@ from dash import dcc, html
 from analysis.params import FilterParam
 from layouts import ids
 from layouts.filters import Options, build_filters
+from layouts.marketplace import build_market_view
 from layouts.panels import (
     build_charts,
     build_kpis,
@@ -48,6 +49,7 @@ def build_page(
             build_tabs(tabs),
             map_view,
             build_partner_view(),
+            build_market_view(),
         ],
         className="atlas-main",
     )

@@ -43,12 +43,20 @@ def _rows(records: pd.DataFrame) -> list[dict]:
     if key not in _ROWS:
         _ROWS[key] = records.to_dict("records")
         for row in _ROWS[key]:
-            row["_folded"] = [fold_accents(str(row[c])) for c in SEARCHED if not pd.isna(row[c])]
+            row["_folded"] = [fold_accents(_text(row[c])) for c in SEARCHED if _given(row[c])]
     return _ROWS[key]
 
 
 _ROWS: dict[int, list[dict]] = {}
-SEARCHED = ("name", "acronym", "city", "description")
+SEARCHED = ("name", "acronym", "city", "description", "offers", "needs")
+
+
+def _given(value) -> bool:
+    return isinstance(value, tuple) or not pd.isna(value)
+
+
+def _text(value) -> str:
+    return " ".join(value) if isinstance(value, tuple) else str(value)
 
 
 def _naive_keeps(row: dict, spec: FilterSpec) -> bool:

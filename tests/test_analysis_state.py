@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from analysis.filters import FilterSpec, query_dict
 from analysis.params import FILTERS, PARAMS
-from analysis.state import VIEW_PARAMS, VIEWS, PageState, open_page
+from analysis.state import TABS, VIEW_PARAMS, VIEWS, PageState, open_page
 from analysis.store import DatasetStore
 from analysis.table import SORTABLE
 from mapping.modes import COLOR_CHOICES, MAP_MODES
@@ -56,7 +56,7 @@ def test_filters_come_first_then_the_view_in_table_order():
         ("mode=nuts2_count", ['ignored mode "nuts2_count": not one of points, country_count, '
                               "country_smes, country_per_million"]),
         ("color=red", ['ignored color "red": not one of scope, label, ecosystem']),
-        ("tab=nowhere", ['ignored tab "nowhere": not one of map, partners']),
+        ("tab=nowhere", [f'ignored tab "nowhere": not one of {", ".join(t.name for t in TABS)}']),
         ("sort=-colour", ['ignored sort "-colour": not a table column (one of '
                           f"{', '.join(SORTABLE)}, - in front for descending)"]),
         ("cluster=NOPE", ['ignored cluster "NOPE": no such cluster_id']),

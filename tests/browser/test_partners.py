@@ -52,3 +52,19 @@ def test_a_partner_link_opens_its_profile_on_the_map(watched_page, live_server):
         timeout=30_000,
     )
     assert watch.errors == []
+
+
+def test_the_marketplace_lists_needs_with_the_offers_that_answer_them(watched_page, live_server):
+    page, watch = watched_page
+    page.goto(f"{live_server}/?country=DE&tab=marketplace&side=need")
+    items = page.locator(f"#{ids.MARKET_LIST} > li")
+    items.first.wait_for(timeout=30_000)
+    assert {items.nth(i).get_attribute("data-side") for i in range(items.count())} == {"need"}
+    api = page.request.get(f"{live_server}/api/marketplace.json?country=DE&side=need").json()
+    assert items.count() == len(api["items"])
+    assert api["items"][0]["text"] in items.first.inner_text()
+    page.get_by_role("link", name="Offers", exact=True).click()
+    page.wait_for_function("() => location.search.includes('side=offer')", timeout=10_000)
+    page.wait_for_function(IDLE, timeout=30_000)
+    assert blocking_violations(page) == []
+    assert watch.external_requests() == [] and watch.errors == []

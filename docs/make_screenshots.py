@@ -25,6 +25,7 @@ SHOTS = {
     "phone": ((390, 844), ""),
     "profile": ((1280, 800), "?country=DE,AT&ecosystem=health&color=label&cluster=DEMO-0079"),
     "partners": ((1280, 800), "?tab=partners&cluster=DEMO-0079"),
+    "marketplace": ((1280, 800), "?ecosystem=health&tab=marketplace&side=need"),
 }
 
 
@@ -41,8 +42,11 @@ def main() -> None:
             page = browser.new_page(viewport={"width": width, "height": height})
             page.goto(url + "/" + query)
             # The map of the view shown (the partner view has its own).
-            shown = ids.PARTNER_MAP if "tab=partners" in query else ids.MAP
-            page.wait_for_selector(f"#{shown} canvas", timeout=30_000)
+            if "tab=marketplace" in query:
+                page.wait_for_selector(f"#{ids.MARKET_LIST} li", timeout=30_000)
+            else:
+                shown = ids.PARTNER_MAP if "tab=partners" in query else ids.MAP
+                page.wait_for_selector(f"#{shown} canvas", timeout=30_000)
             page.wait_for_load_state("networkidle")
             page.wait_for_function("() => !document.querySelector('[data-dash-is-loading]')")
             page.wait_for_timeout(2500)  # let MapLibre finish drawing the markers

@@ -14,6 +14,7 @@ from analysis._partner_index import Side, partner_index
 from analysis.dataset import Dataset
 from analysis.filters import FilterSpec, combine, filter_masks
 from analysis.partners import MENTION_SIMILARITY, OTHER_KIND_FACTOR
+from data.taxonomies import vocabulary
 from data.text import fold_accents, slugify
 
 MATCHES = 3
@@ -61,7 +62,8 @@ def market_items(
     if side is not None:
         chosen &= columns["side"] == side
     if kind is not None:
-        chosen &= np.array([slugify(k) == kind for k in columns["kind"]], dtype=bool)
+        # Compared as the vocabulary's term: one vectorised test, not a slug per item.
+        chosen &= columns["kind"] == vocabulary("offer_types").by_slug.get(kind, "")
     if q:
         words = fold_accents(q).split()
         texts = index.items["text"].tolist()

@@ -15,7 +15,7 @@
 (function () {
   "use strict";
 
-  const GRAPHS = "#cluster-map .js-plotly-plot";
+  const GRAPHS = "#cluster-map .js-plotly-plot, #partner-map .js-plotly-plot";
   const LAYER_PREFIX = "plotly-trace-layer-";
   const BUBBLE_SUFFIX = "-cluster";
   // plotly.js replaces a graph's event emitter (gd._ev) when it purges and replots it.
@@ -152,9 +152,11 @@
   function frameNarrowMap(gd, map) {
     const frame = gd.layout && gd.layout.meta && gd.layout.meta.frame;
     const revision = gd.layout && gd.layout.uirevision;
-    if (!frame || framed.get(gd) === revision) return;
+    const width = map.getContainer().clientWidth;
+    // A map drawn in a hidden view has no width yet: frame it once it is shown.
+    if (!frame || !width || framed.get(gd) === revision) return;
     framed.set(gd, revision);
-    if (map.getContainer().clientWidth >= 0.8 * FRAMED_WIDTH) return;
+    if (width >= 0.8 * FRAMED_WIDTH) return;
     const [west, south, east, north] = frame;
     // After plotly.js has finished applying the new figure's own view.
     window.setTimeout(() => {

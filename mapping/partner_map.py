@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from mapping import theme
-from mapping.view import fit_view
+from mapping.view import bounds, fit_view
 
 ORIGIN_COLOR = "#D55E00"
 PARTNER_COLOR = "#0072B2"
@@ -45,12 +45,15 @@ def make_partner_map(
                       hovertemplate="<b>%{customdata[1]}</b><extra></extra>"),
     ]  # fmt: skip
     figure = go.Figure(traces)
-    view = fit_view(np.append(lat, origin["lat"]), np.append(lon, origin["lon"]))
+    all_lat, all_lon = np.append(lat, origin["lat"]), np.append(lon, origin["lon"])
+    view = fit_view(all_lat, all_lon)
     figure.update_layout(
         template="atlas",
         map={**(view or theme.EUROPE_VIEW), "style": theme.map_style(tiles=tiles),
              "layers": theme.base_layers(countries_url, tiles=tiles)},
         legend={"title": {"text": "<b>Partner map</b>"}, "y": 0.02, "yanchor": "bottom"},
         uirevision=f"partners:{origin['cluster_id']}",
+        # A narrower map than fit_view assumes (a phone) frames these bounds itself.
+        meta={"frame": bounds(all_lat, all_lon)},
     )  # fmt: skip
     return figure

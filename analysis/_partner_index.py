@@ -1,7 +1,7 @@
 """What partner matching reads, built once per data set: item vectors, lists, places, targets.
 
 Every offer and need of every record is one item (record, side, kind, text); their text
-vectors, the descriptions' vectors and the list memberships are sparse matrices, so scoring
+vectors, the descriptions' vectors and the list memberships are matrices, so scoring
 one cluster against all records is a few sparse products (see analysis/partners.py).
 """
 
@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from analysis._textmatch import TextVectors, cosine, fit_vectors
+from analysis._textmatch import TextMatrix, TextVectors, cosine, fit_vectors
 from analysis.dataset import Dataset
 from data.countries import EU, NON_EU_EUROPE, find_countries
 from data.schema import parse_offer
@@ -44,7 +44,7 @@ class Side:
     indices: np.ndarray
     rows: np.ndarray
     kinds: np.ndarray
-    vectors: sp.csr_matrix
+    vectors: TextMatrix
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,7 +54,7 @@ class PartnerIndex:
     size: int
     items: pd.DataFrame
     vectors: TextVectors
-    descriptions: sp.csr_matrix
+    descriptions: TextMatrix
     lists: dict[str, sp.csr_matrix]
     list_terms: dict[str, tuple[str, ...]]
     country_codes: np.ndarray

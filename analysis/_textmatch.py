@@ -1,10 +1,15 @@
-"""Text vectors for matching offers, needs and descriptions: TF-IDF of words and characters.
+"""Text vectors for matching offers, needs and descriptions: TF-IDF views and a meaning view.
 
-Paraphrases share few words ("PV" / "solar photovoltaic", "exporters" / "market entry"), so
-each text is compared as: word unigrams and bigrams, character 3-5-grams inside words (which
-relate "exporters" to "export", "certified" to "certification"), and the synonym groups of
-data/files/term_synonyms.json that it names (a text naming any member of a group also names
-the group). Vectors are L2-normalised sparse rows: a dot product is the cosine similarity.
+Paraphrases share few words ("PV" / "solar photovoltaic", "sepsis" / "bloodstream infection"),
+so each text is compared through four views, concatenated into one L2-normalised sparse row
+(a dot product is the cosine similarity of the weighted views):
+- words: TF-IDF of word unigrams and bigrams;
+- chars: TF-IDF of character 3-5-grams inside words ("exporters" ~ "export");
+- groups: the synonym groups of data/files/term_synonyms.json a text names, and acronyms
+  spelled out ("security operations centre" ~ "SOC");
+- meaning: a static sentence embedding (model2vec, distilled from all-MiniLM-L6-v2 and stored
+  in data/files/text_model, see its README), which relates words that never co-occur here.
+Nothing is fetched: the model is a file of the repository, loaded once per process.
 """
 
 import json
@@ -21,9 +26,32 @@ from sklearn.preprocessing import normalize
 
 from data.text import fold_accents
 
-SYNONYMS_PATH = Path(__file__).resolve().parent.parent / "data" / "files" / "term_synonyms.json"
-# How much each view of a text counts in its vector (squared weights sum to 1).
-VIEW_WEIGHTS = {"words": 0.6, "chars": 0.5, "groups": 0.62}
+FILES = Path(__file__).resolve().parent.parent / "data" / "files"
+SYNONYMS_PATH = FILES / "term_synonyms.json"
+TEXT_MODEL_PATH = FILES / "text_model"
+# How much each view of a text counts in its vector, relative to the others (each view is
+# normalised, weighted, and the concatenation normalised again). Measured with
+# bench/partners.py: without "meaning" top-3 recall was 88 %, with it 96 % (docs/performance.md).
+VIEW_WEIGHTS = {"words": 0.6, "chars": 0.5, "groups": 0.62, "meaning": 1.0}
+
+
+@dataclass(frozen=True)
+class TextMatrix:
+    """Unit vectors of texts, one row a text: the TF-IDF views sparse, the meaning view dense.
+
+    Together a row is one L2-normalised vector; kept apart, a product of many rows with a
+    few stays a sparse product plus a small dense one (dense columns in a sparse matrix
+    made it ~2x slower).
+    """
+
+    sparse: sp.csr_matrix
+    dense: np.ndarray
+
+    def __len__(self) -> int:
+        return self.sparse.shape[0]
+
+    def __getitem__(self, rows) -> "TextMatrix":
+        return TextMatrix(self.sparse[rows], self.dense[rows])
 
 
 @dataclass(frozen=True)
@@ -31,9 +59,9 @@ class TextVectors:
     """A fitted vectoriser and the vectors of the texts it was fitted on."""
 
     vectorizers: tuple[TfidfVectorizer, ...]
-    vectors: sp.csr_matrix
+    vectors: TextMatrix
 
-    def transform(self, texts: list[str]) -> sp.csr_matrix:
+    def transform(self, texts: list[str]) -> TextMatrix:
         """Return the vectors of other texts in the same space."""
         return _combine(self.vectorizers, prepare_texts(texts), fit=False)
 
@@ -92,7 +120,7 @@ def prepare_texts(texts: list[str]) -> pd.DataFrame:
         " ".join(sorted({token_of[m] for m in pattern.findall(text)} | acronym_tokens(raw, known)))
         for raw, text in zip(distinct, folded, strict=True)
     ]
-    table = pd.DataFrame({"text": folded, "groups": groups}, index=distinct)
+    table = pd.DataFrame({"raw": distinct, "text": folded, "groups": groups}, index=distinct)
     return table.loc[series.to_numpy()].reset_index(drop=True)
 
 
@@ -112,11 +140,11 @@ def fit_vectors(texts: list[str]) -> TextVectors:
 
 def _combine(
     vectorizers: tuple[TfidfVectorizer, ...], table: pd.DataFrame, *, fit: bool
-) -> sp.csr_matrix:
-    words, chars, groups = vectorizers
+) -> TextMatrix:
     columns = (table["text"], table["text"], table["groups"])
     parts = []
-    for vectorizer, column, weight in zip(vectorizers, columns, VIEW_WEIGHTS.values(), strict=True):
+    weights = [VIEW_WEIGHTS[view] for view in ("words", "chars", "groups")]
+    for vectorizer, column, weight in zip(vectorizers, columns, weights, strict=True):
         values = column.tolist()
         if fit:
             matrix = _fit(vectorizer, values)
@@ -125,9 +153,15 @@ def _combine(
         else:  # nothing was fitted (no text had any word of this view)
             matrix = sp.csr_matrix((len(values), 0))
         parts.append(normalize(matrix) * weight if matrix.shape[1] else matrix)
-    combined = sp.hstack(parts, format="csr")
     # No text had any word at all (e.g. no descriptions): one empty column, all similarities 0.
-    return normalize(combined) if combined.shape[1] else sp.csr_matrix((len(table), 1))
+    sparse = sp.hstack(parts, format="csr") if parts else sp.csr_matrix((len(table), 0))
+    if not sparse.shape[1]:
+        sparse = sp.csr_matrix((len(table), 1))
+    dense = meaning_vectors(table["raw"].tolist()) * VIEW_WEIGHTS["meaning"]
+    # The norm of the whole row (sparse and dense views), so that a dot product is a cosine.
+    norms = np.sqrt(np.asarray(sparse.multiply(sparse).sum(axis=1)).ravel() + (dense**2).sum(1))
+    scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0).astype(np.float32)
+    return TextMatrix((sp.diags(scale) @ sparse).tocsr(), dense * scale[:, None])
 
 
 def _fit(vectorizer: TfidfVectorizer, values: list[str]) -> sp.csr_matrix:
@@ -137,8 +171,30 @@ def _fit(vectorizer: TfidfVectorizer, values: list[str]) -> sp.csr_matrix:
         return sp.csr_matrix((len(values), 0))
 
 
-def cosine(rows: sp.csr_matrix, columns: sp.csr_matrix) -> np.ndarray:
-    """Return the dense matrix of cosine similarities of two sets of normalised vectors."""
+def cosine(rows: TextMatrix, columns: TextMatrix) -> np.ndarray:
+    """Return the dense matrix of cosine similarities of two sets of text vectors, in [0, 1].
+
+    The meaning view can point two texts apart (a cosine below 0): that is no match, 0.
+    """
     # columns @ rows.T, not rows @ columns.T: transposing the few `rows` is cheap, while
     # transposing a large `columns` (every offer) would copy it on every call.
-    return np.asarray((columns @ rows.T).T.todense(), dtype=np.float32)
+    sparse = np.asarray((columns.sparse @ rows.sparse.T).T.todense(), dtype=np.float32)
+    return np.clip(sparse + rows.dense @ columns.dense.T, 0.0, 1.0)
+
+
+@cache
+def _text_model():
+    # Imported here: model2vec loads in ~1 s, and only partner matching needs it.
+    from model2vec import StaticModel
+
+    return StaticModel.from_pretrained(TEXT_MODEL_PATH, force_download=False)
+
+
+def meaning_vectors(texts: list[str]) -> np.ndarray:
+    """Return the unit-length sentence embeddings of texts (a zero row for an empty text)."""
+    model = _text_model()
+    if not texts:
+        return np.zeros((0, model.dim), dtype=np.float32)
+    # One process: forking workers inside a web server is not ours to do.
+    vectors = model.encode(texts, use_multiprocessing=False).astype(np.float32)
+    return normalize(vectors)

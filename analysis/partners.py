@@ -21,6 +21,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from analysis._partner_index import Item, PartnerIndex, partner_index
+from analysis._textmatch import cosine
 from analysis.dataset import Dataset
 
 
@@ -116,7 +117,7 @@ def component_values(
         "ecosystems": lambda: _jaccard(index.lists["ecosystems"], position),
         "sectors": lambda: _jaccard(index.lists["sectors"], position),
         "emerging": lambda: _jaccard(index.lists["emerging_industries"], position),
-        "description": lambda: _column(index.descriptions @ index.descriptions[position].T),
+        "description": lambda: cosine(index.descriptions[[position]], index.descriptions)[0],
         "reach": lambda: _reach(index, position),
     }
     return {name: makers[name]() for name in (names or WEIGHTS)}

@@ -6,6 +6,7 @@ from dash import Dash
 from flask_compress import Compress
 
 import api.clusters
+import api.insights
 import api.marketplace
 import api.partners
 import api.routes
@@ -69,6 +70,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     api.clusters.register(app.server, store, features=features, map_options=options)
     api.partners.register(app.server, store, features=features)
     api.marketplace.register(app.server, store, features=features)
+    api.insights.register(app.server, store, features=features,
+                          min_clusters=settings.star_min_clusters)  # fmt: skip
     filters = shown_filters(features)
     app.layout = build_page(
         filters=filters,

@@ -3,9 +3,10 @@
 import argparse
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import Field, dataclass, field, fields, replace
 from pathlib import Path
 
+from analysis.specialisation import MIN_CLUSTERS
 from data.errors import SettingsError
 from ingest.pipeline import IngestOptions
 
@@ -16,8 +17,11 @@ ENV_PREFIX = "CLUSTER_ATLAS_"
 DEFAULT_CACHE_DIR = Path(".cache") / "cluster-atlas"
 
 
-def _setting(default: object, help_text: str, *, flag: str) -> object:
-    return field(default=default, metadata={"help": help_text, "flag": flag})
+def _setting(
+    default: object, help_text: str, *, flag: str, bounds: tuple[int, int, str] | None = None
+) -> object:
+    # bounds of an int setting: (lowest, highest, what it is, for the error message).
+    return field(default=default, metadata={"help": help_text, "flag": flag, "bounds": bounds})
 
 
 @dataclass(frozen=True)
@@ -30,7 +34,8 @@ class Settings:
         flag="--data",
     )
     host: str = _setting("127.0.0.1", "Address the server listens on.", flag="--host")
-    port: int = _setting(8050, "Port the server listens on.", flag="--port")
+    port: int = _setting(8050, "Port the server listens on.", flag="--port",
+                         bounds=(1, 65535, "a port number"))  # fmt: skip
     nuts: Path | None = _setting(
         None,
         "NUTS GeoJSON (Eurostat Nuts2json, properties id and na) enabling NUTS-2 views. "
@@ -55,6 +60,13 @@ class Settings:
         "(1 request/s, cached). Off by default: it sends city and country names over the internet.",
         flag="--online-geocoding",
     )
+    star_min_clusters: int = _setting(
+        MIN_CLUSTERS,
+        "Specialisation: areas with fewer filtered clusters get no stars (and are not ranked "
+        "for the size and focus stars).",
+        flag="--star-min-clusters",
+        bounds=(1, 100_000, "a number of clusters"),
+    )
     debug: bool = _setting(False, "Dash debug mode (dev tools, hot reload).", flag="--debug")
 
     @property
@@ -78,14 +90,16 @@ def env_name(name: str) -> str:
     return ENV_PREFIX + name.upper()
 
 
-def _convert(name: str, kind: object, text: str) -> object:
+def _convert(spec: Field, text: str) -> object:
+    name, kind = spec.name, spec.type
     if kind is bool:
         if text.lower() not in {"1", "true", "yes", "on", "0", "false", "no", "off", ""}:
             raise SettingsError(f"{env_name(name)} must be true or false, not {text!r}")
         return text.lower() in {"1", "true", "yes", "on"}
     if kind is int:
-        if not text.isdigit() or not 0 < int(text) < 65536:
-            raise SettingsError(f"{name} must be a port number (1-65535), not {text!r}")
+        low, high, what = spec.metadata["bounds"]
+        if not text.isdigit() or not low <= int(text) <= high:
+            raise SettingsError(f"{name} must be {what} ({low}-{high}), not {text!r}")
         return int(text)
     if kind in (Path, Path | None):
         return Path(text).expanduser() if text else None
@@ -100,14 +114,12 @@ def load_settings(
     values: dict[str, object] = {}
     for spec in fields(Settings):
         if env_name(spec.name) in environ:
-            values[spec.name] = _convert(spec.name, spec.type, environ[env_name(spec.name)])
+            values[spec.name] = _convert(spec, environ[env_name(spec.name)])
     args = _parser().parse_args(argv)
     for spec in fields(Settings):
         given = getattr(args, spec.name)
         if given is not None:
-            values[spec.name] = (
-                given if spec.type is bool else _convert(spec.name, spec.type, given)
-            )
+            values[spec.name] = given if spec.type is bool else _convert(spec, given)
     return replace(Settings(), **values)
 
 

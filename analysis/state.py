@@ -19,6 +19,7 @@ from analysis._parsing import Query, echo
 from analysis.dataset import Dataset
 from analysis.filters import FilterSpec, apply_filter, query_dict, query_string
 from analysis.params import PARAMS
+from analysis.specialisation import AREAS, WEIGHTS
 from analysis.store import DatasetStore
 from analysis.table import SORTABLE
 from data.taxonomies import vocabulary
@@ -73,6 +74,13 @@ VIEWS: tuple[ViewParam, ...] = (
               lambda features: ("offer", "need")),
     ViewParam("kind", None, "Marketplace: one type of item only.",
               lambda features: tuple(vocabulary("offer_types").by_slug)),
+    ViewParam("by", "country", "Specialisation: the areas (country, region, or nuts2 with a "
+              "NUTS file).", lambda features: tuple(a for a in AREAS
+                                                   if a != "nuts2" or "nuts" in features)),
+    ViewParam("weight", "clusters", "Specialisation: count clusters, or weight them by their "
+              "member SMEs (smes).", lambda features: WEIGHTS),
+    ViewParam("focus", None, "Specialisation: the ecosystem the map shows.",
+              lambda features: tuple(vocabulary("ecosystems").by_slug)),
 )  # fmt: skip
 VIEW_PARAMS = tuple(v.name for v in VIEWS)
 
@@ -90,6 +98,9 @@ class PageState:
     data: str | None = None
     side: str | None = None
     kind: str | None = None
+    by: str = "country"
+    weight: str = "clusters"
+    focus: str | None = None
 
     @classmethod
     def parse(

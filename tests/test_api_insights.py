@@ -1,0 +1,51 @@
+"""The specialisation API: same rows as the analysis, filters and notices as everywhere."""
+
+import numpy as np
+import pytest
+from flask import Flask
+
+from analysis.filters import FilterSpec, apply_filter
+from analysis.specialisation import specialise
+from analysis.store import DatasetStore
+from api.insights import register
+from tests.filter_oracle import demo
+
+
+@pytest.fixture(scope="module")
+def client():
+    server = Flask(__name__)
+    register(server, DatasetStore(demo(), name="Demo data"), features=frozenset(), min_clusters=3)
+    return server.test_client()
+
+
+def test_rows_are_the_analysis_of_the_filtered_clusters(client):
+    body = client.get("/api/specialisation.json?scope=eu&by=region&weight=smes").json
+    dataset = demo()
+    keep = apply_filter(dataset, FilterSpec(scope=("eu",)))
+    expected = specialise(dataset.records, keep, by="region", weight="smes", min_clusters=3)
+    assert body["rows"] == expected.records() and body["rows"]
+    assert (body["by"], body["weight"], body["min_clusters"]) == ("region", "smes", 3)
+    assert body["filters"] == {"scope": "eu"} and body["notices"] == []
+    assert body["areas"] == expected.areas and body["unplaced"] == expected.unplaced
+
+
+def test_every_row_has_the_documented_fields(client):
+    rows = client.get("/api/specialisation.json").json["rows"]
+    assert {tuple(row) for row in rows} == {("area", "area_name", "ecosystem", "count", "lq",
+                                             "stars")}  # fmt: skip
+    assert any(row["stars"] for row in rows)
+    assert all(row["lq"] > 0 and row["count"] > 0 and 0 <= row["stars"] <= 3 for row in rows)
+
+
+def test_malformed_values_are_notices_not_errors(client):
+    response = client.get("/api/specialisation.json?by=planet&weight=%3Cb%3E&country=ZZ")
+    assert response.status_code == 200
+    body = response.json
+    assert len(body["notices"]) == 3 and body["by"] == "country"
+    # Unknown country: ignored, so every cluster counts.
+    assert sum(row["count"] for row in body["rows"]) >= len(demo())
+
+
+def test_no_matching_clusters_is_an_empty_list(client):
+    body = client.get("/api/specialisation.json?q=zzzzqqq").json
+    assert body["rows"] == [] and body["areas"] == 0 and np.isfinite(body["unplaced"])

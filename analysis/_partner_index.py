@@ -14,7 +14,7 @@ import scipy.sparse as sp
 
 from analysis._textmatch import TextMatrix, TextVectors, cosine, fit_vectors
 from analysis.dataset import Dataset
-from data.countries import EU, NON_EU_EUROPE, find_countries
+from data.countries import EU, NON_EU_EUROPE, find_countries, partnership_targets
 from data.schema import parse_offer
 
 SIDES = {"offer": "offers", "need": "needs"}
@@ -194,11 +194,7 @@ def _membership(column: pd.Series) -> tuple[sp.csr_matrix, tuple[str, ...]]:
 
 
 def _targets(records: pd.DataFrame) -> tuple[frozenset[str], ...]:
-    """Return per record the countries it looks at: partnership targets, countries its needs name.
-
-    A strategic partnership is named like "AlpArc 4i: future food to China & Japan": the
-    countries after its last " to " are its targets.
-    """
+    """Return per record the countries it looks at: partnership targets, countries in its needs."""
     partnerships = records["partnerships"].tolist()
     needs = records["needs"].tolist()
     own = records["country_code"].astype(object).tolist()
@@ -206,8 +202,7 @@ def _targets(records: pd.DataFrame) -> tuple[frozenset[str], ...]:
     for names, wanted, country in zip(partnerships, needs, own, strict=True):
         found = set()
         for name in names:
-            if " to " in name:
-                found |= find_countries(name.rsplit(" to ", 1)[1])
+            found |= partnership_targets(name)
         for need in wanted:
             found |= find_countries(need)
         found.discard(country)

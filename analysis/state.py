@@ -16,6 +16,7 @@ import numpy as np
 
 from analysis import _parsing
 from analysis._parsing import Query, echo
+from analysis.compare import areas_problem
 from analysis.dataset import Dataset
 from analysis.filters import FilterSpec, apply_filter, query_dict, query_string
 from analysis.params import PARAMS
@@ -81,6 +82,8 @@ VIEWS: tuple[ViewParam, ...] = (
               "member SMEs (smes).", lambda features: WEIGHTS),
     ViewParam("focus", None, "Specialisation: the ecosystem the map shows.",
               lambda features: tuple(vocabulary("ecosystems").by_slug)),
+    ViewParam("areas", None, "Compare: 2-5 countries, admin-1 or NUTS-2 regions (DE,FR,ES-CT).",
+              check=areas_problem),
 )  # fmt: skip
 VIEW_PARAMS = tuple(v.name for v in VIEWS)
 
@@ -101,6 +104,7 @@ class PageState:
     by: str = "country"
     weight: str = "clusters"
     focus: str | None = None
+    areas: str | None = None
 
     @classmethod
     def parse(

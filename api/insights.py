@@ -1,15 +1,21 @@
-"""API routes of the policy insights: specialisation of areas in ecosystems.
+"""API routes of the policy insights: specialisation of areas in ecosystems, area comparison.
 
 `GET /api/specialisation.json?by=country|region|nuts2&<filters>[&weight=smes]` answers
 `{"rows": [{"area", "area_name", "ecosystem", "count", "lq", "stars"}, ...], "by", "weight",
 "areas", "unplaced", "min_clusters", "filters", "notices"}` (analysis/specialisation.py gives
-the definitions). Malformed values are ignored and reported in `notices`, never a 500.
+the definitions).
+
+`GET /api/compare.json?areas=DE,FR,ES-CT&<filters>` answers `{"areas": [{"area", "level",
+"name", "kpis", "ecosystems", "specialisations", "labels", "partnerships",
+"target_countries"}, ...], "filters", "notices"}` (analysis/compare.py).
+Malformed values are ignored and reported in `notices`, never a 500.
 """
 
 import json
 
 from flask import Flask, Response, request
 
+from analysis.compare import compare_areas
 from analysis.specialisation import specialise
 from analysis.state import open_page
 from analysis.store import DatasetStore
@@ -18,7 +24,7 @@ from analysis.store import DatasetStore
 def register(
     server: Flask, store: DatasetStore, *, features: frozenset[str], min_clusters: int
 ) -> None:
-    """Mount /api/specialisation.json; `min_clusters` is the stars' minimum area size."""
+    """Mount /api/specialisation.json and /api/compare.json (`min_clusters`: for the stars)."""
 
     @server.get("/api/specialisation.json")
     def specialisation_json() -> Response:
@@ -36,4 +42,21 @@ def register(
             "filters": state.filters.to_query(),
             "notices": page.notices,
         }
-        return Response(json.dumps(body, ensure_ascii=False), content_type="application/json")
+        return _json(body)
+
+    @server.get("/api/compare.json")
+    def compare_json() -> Response:
+        page = open_page(store, request.args, features=features)
+        state = page.state
+        codes = state.areas.split(",") if state.areas else []
+        notices = list(page.notices)
+        if not codes:
+            notices.append("no areas to compare: add areas=DE,FR (2 to 5 area codes)")
+        areas, unknown = compare_areas(page.dataset, page.mask, codes, min_clusters=min_clusters)
+        body = {"areas": areas, "filters": state.filters.to_query(),
+                "notices": [*notices, *unknown]}  # fmt: skip
+        return _json(body)
+
+
+def _json(body: dict) -> Response:
+    return Response(json.dumps(body, ensure_ascii=False), content_type="application/json")

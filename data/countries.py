@@ -127,6 +127,15 @@ def _country_names() -> dict[str, str]:
     return names
 
 
+def partnership_targets(name: str) -> set[str]:
+    """Return the target countries of a strategic partnership, from its name.
+
+    Partnerships are named like "AlpArc 4i: future food to China & Japan": the countries
+    after the last " to " are its targets.
+    """
+    return find_countries(name.rsplit(" to ", 1)[1]) if " to " in name else set()
+
+
 def find_countries(text: str) -> set[str]:
     """Return the ISO2 codes of the countries an English text names ("export to Brazil")."""
     pattern, code_of = _name_pattern()

@@ -7,6 +7,7 @@ from flask import Flask
 from analysis.filters import FilterSpec, apply_filter
 from analysis.specialisation import specialise
 from analysis.store import DatasetStore
+from api.clusters import register as register_clusters
 from api.insights import register
 from tests.filter_oracle import demo
 
@@ -14,7 +15,9 @@ from tests.filter_oracle import demo
 @pytest.fixture(scope="module")
 def client():
     server = Flask(__name__)
-    register(server, DatasetStore(demo(), name="Demo data"), features=frozenset(), min_clusters=3)
+    store = DatasetStore(demo(), name="Demo data")
+    register(server, store, features=frozenset(), min_clusters=3)
+    register_clusters(server, store, features=frozenset(), map_options={})
     return server.test_client()
 
 
@@ -49,3 +52,37 @@ def test_malformed_values_are_notices_not_errors(client):
 def test_no_matching_clusters_is_an_empty_list(client):
     body = client.get("/api/specialisation.json?q=zzzzqqq").json
     assert body["rows"] == [] and body["areas"] == 0 and np.isfinite(body["unplaced"])
+
+
+@pytest.mark.parametrize(
+    ("filters", "areas"),
+    [("", ["DE", "FR"]), ("ecosystem=health", ["ES", "IT", "ES-29"]),
+     ("scope=eu&sme_min=50", ["DE", "PL", "NL", "ES-51", "IT"]), ("q=digital", ["US", "JP"])],
+)  # fmt: skip
+def test_each_area_has_the_kpis_of_stats_json_restricted_to_it(client, filters, areas):
+    body = client.get(f"/api/compare.json?areas={','.join(areas)}&{filters}").json
+    assert [a["area"] for a in body["areas"]] == areas and body["notices"] == []
+    for area in body["areas"]:
+        restrict = "region" if "-" in area["area"] else "country"
+        stats = client.get(f"/api/stats.json?{filters}&{restrict}={area['area']}").json
+        assert area["kpis"] == stats["kpis"], area["area"]
+        assert sum(e["count"] for e in area["ecosystems"]) >= area["kpis"]["clusters"]
+        assert all(0 <= share <= 1 for share in area["labels"].values())
+
+
+def test_compare_reports_unknown_and_malformed_areas(client):
+    body = client.get("/api/compare.json?areas=DE,XX").json
+    assert [a["area"] for a in body["areas"]] == ["DE"]
+    assert any("XX" in notice for notice in body["notices"])
+    for query in ("areas=DE", "areas=DE,FR,IT,ES,PL,NL", "areas=%3Cscript%3E,FR", ""):
+        response = client.get(f"/api/compare.json?{query}")
+        assert response.status_code == 200 and response.json["areas"] == []
+        assert response.json["notices"]
+
+
+def test_compare_lists_partnerships_and_their_target_countries(client):
+    body = client.get("/api/compare.json?areas=DE,FR").json
+    germany = body["areas"][0]
+    assert germany["name"] == "Germany" and germany["partnerships"]
+    assert all(t["code"] != "" and t["partnerships"] >= 1 for t in germany["target_countries"])
+    assert germany["target_countries"]

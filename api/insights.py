@@ -8,6 +8,12 @@ the definitions).
 `GET /api/compare.json?areas=DE,FR,ES-CT&<filters>` answers `{"areas": [{"area", "level",
 "name", "kpis", "ecosystems", "specialisations", "labels", "partnerships",
 "target_countries"}, ...], "filters", "notices"}` (analysis/compare.py).
+
+`GET /api/partnerships.json?<filters>` answers `{"partnerships": [{"name", "members",
+"countries", "targets", "cluster_ids"}], "nodes": [{"id", "name", "clusters",
+"partnerships"}], "edges": [{"source", "target", "partnerships"}], "targets": [{"code",
+"partnerships"}], "filters", "notices"}` (analysis/network.py).
+
 Malformed values are ignored and reported in `notices`, never a 500.
 """
 
@@ -16,6 +22,7 @@ import json
 from flask import Flask, Response, request
 
 from analysis.compare import compare_areas
+from analysis.network import partnership_network
 from analysis.specialisation import specialise
 from analysis.state import open_page
 from analysis.store import DatasetStore
@@ -24,7 +31,7 @@ from analysis.store import DatasetStore
 def register(
     server: Flask, store: DatasetStore, *, features: frozenset[str], min_clusters: int
 ) -> None:
-    """Mount /api/specialisation.json and /api/compare.json (`min_clusters`: for the stars)."""
+    """Mount the specialisation, compare and partnership routes (`min_clusters`: for stars)."""
 
     @server.get("/api/specialisation.json")
     def specialisation_json() -> Response:
@@ -56,6 +63,13 @@ def register(
         body = {"areas": areas, "filters": state.filters.to_query(),
                 "notices": [*notices, *unknown]}  # fmt: skip
         return _json(body)
+
+    @server.get("/api/partnerships.json")
+    def partnerships_json() -> Response:
+        page = open_page(store, request.args, features=features)
+        network = partnership_network(page.dataset, page.mask)
+        return _json({**network, "filters": page.state.filters.to_query(),
+                      "notices": page.notices})  # fmt: skip
 
 
 def _json(body: dict) -> Response:

@@ -86,3 +86,23 @@ def test_compare_lists_partnerships_and_their_target_countries(client):
     assert germany["name"] == "Germany" and germany["partnerships"]
     assert all(t["code"] != "" and t["partnerships"] >= 1 for t in germany["target_countries"])
     assert germany["target_countries"]
+
+
+def test_partnership_network_counts_shared_partnerships_between_countries(client):
+    body = client.get("/api/partnerships.json?scope=eu").json
+    records = demo().records
+    eu = records[records["scope"].astype(str) == "EU"]
+    by_name = {}
+    for code, names in zip(eu["country_code"].astype(str), eu["partnerships"], strict=True):
+        for name in names:
+            by_name.setdefault(name, set()).add(code)
+    assert {p["name"] for p in body["partnerships"]} == set(by_name)
+    for partnership in body["partnerships"]:
+        assert set(partnership["countries"]) == by_name[partnership["name"]]
+        assert partnership["members"] == len(partnership["cluster_ids"])
+    for edge in body["edges"]:
+        shared = sum({edge["source"], edge["target"]} <= codes for codes in by_name.values())
+        assert edge["partnerships"] == shared and edge["source"] < edge["target"]
+    assert body["nodes"] and body["targets"] and body["notices"] == []
+    aimed = sum(len(p["targets"]) for p in body["partnerships"])
+    assert sum(t["partnerships"] for t in body["targets"]) == aimed > 0

@@ -1,0 +1,58 @@
+"""The partnership network: strategic cluster partnerships as links between countries.
+
+Among the filtered clusters, every strategic partnership (ESCP-4i / Euroclusters style, named
+like "AlpArc 4i: future food to China & Japan") links the countries of its members. Nodes are
+countries (clusters in at least one partnership, partnerships they are in); an edge joins two
+countries for every partnership with members in both (`partnerships` counts them); `targets`
+are the third countries the partnerships aim at (from their names).
+"""
+
+from collections import Counter, defaultdict
+from itertools import combinations
+
+import numpy as np
+
+from analysis.dataset import Dataset
+from data.countries import partnership_targets
+
+
+def partnership_network(dataset: Dataset, mask: np.ndarray) -> dict:
+    """Return partnerships, country nodes, country-to-country edges and target countries."""
+    records = dataset.records.loc[np.asarray(mask, dtype=bool)]
+    members: dict[str, list[str]] = defaultdict(list)  # partnership -> member cluster ids
+    countries: dict[str, set[str]] = defaultdict(set)  # partnership -> member countries
+    in_partnership: Counter = Counter()  # country -> clusters in any partnership
+    names = dict(zip(records["country_code"].astype(str), records["country"].astype(str),
+                     strict=False))  # fmt: skip
+    for cluster_id, code, partnerships in zip(
+        records["cluster_id"].astype(str),
+        records["country_code"].astype(str),
+        records["partnerships"],
+        strict=True,
+    ):
+        if partnerships:
+            in_partnership[code] += 1
+        for name in partnerships:
+            members[name].append(cluster_id)
+            countries[name].add(code)
+    per_country: Counter = Counter(c for codes in countries.values() for c in codes)
+    edges: Counter = Counter()
+    for codes in countries.values():
+        edges.update(combinations(sorted(codes), 2))
+    targets: Counter = Counter()
+    listed = []
+    for name in sorted(members, key=lambda n: (-len(members[n]), n)):
+        aimed = sorted(partnership_targets(name))
+        targets.update(aimed)
+        listed.append({"name": name, "members": len(members[name]),
+                       "countries": sorted(countries[name]), "targets": aimed,
+                       "cluster_ids": members[name]})  # fmt: skip
+    return {
+        "partnerships": listed,
+        "nodes": [{"id": code, "name": names.get(code, code), "clusters": in_partnership[code],
+                   "partnerships": per_country[code]}
+                  for code in sorted(per_country, key=lambda c: (-per_country[c], c))],
+        "edges": [{"source": a, "target": b, "partnerships": n}
+                  for (a, b), n in sorted(edges.items(), key=lambda e: (-e[1], e[0]))],
+        "targets": [{"code": code, "partnerships": n} for code, n in targets.most_common()],
+    }  # fmt: skip

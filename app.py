@@ -11,6 +11,7 @@ import api.marketplace
 import api.partners
 import api.routes
 import callbacks.dashboard
+import callbacks.insights
 import callbacks.layout
 import callbacks.map
 import callbacks.partners
@@ -79,12 +80,15 @@ def create_app(settings: Settings | None = None) -> Dash:
                  for f in filters if f.kind == "keys"},
         modes=offered(MAP_MODES, features), colors=COLOR_CHOICES, tabs=TABS,
         total=len(dataset), is_demo=settings.is_demo, nuts="nuts" in features,
+        min_clusters=settings.star_min_clusters,
     )  # fmt: skip
     callbacks.state.register(app, store, features=features)
     callbacks.dashboard.register(app, store, features=features)
     callbacks.map.register(app, store, features=features, map_options=options)
     callbacks.table.register(app, store, features=features)
     callbacks.partners.register(app, store, features=features, map_options=options)
+    callbacks.insights.register(app, store, features=features, map_options=options,
+                                min_clusters=settings.star_min_clusters)  # fmt: skip
     callbacks.layout.register(app)
     return app
 

@@ -8,8 +8,13 @@ import functools
 import textwrap
 from collections.abc import Callable
 
+import numpy as np
+import pandas as pd
+
 from analysis.statistics import HEATMAP_COUNTRIES
-from mapping.theme import ATLAS_TEMPLATE
+from data.text import slugify
+from mapping.insight_map import LQ_LIMIT, lq_scale
+from mapping.theme import ATLAS_TEMPLATE, DIVERGING, LQ_TICKS
 
 BAR_COLOR = "#0b5cad"
 # The country bars show the same countries as the heatmap's columns.
@@ -134,3 +139,36 @@ def heatmap_title(stats: dict) -> str:
 def _top_note(shown: int, total: int, *, noun: str = "") -> str:
     """Return " (top 15 of 58…)" when `total` exceeds `shown`, else ""."""
     return f" (top {shown} of {total}{noun})" if total > shown else ""
+
+
+def make_lq_heatmap(rows: pd.DataFrame, areas: list[str], ecosystems: list[str]) -> dict:
+    """Return the area x ecosystem heatmap of location quotients (click a cell to filter).
+
+    `rows` are specialisation rows; `areas` (codes, in order) and `ecosystems` pick the cells.
+    Colours are log2(LQ) on the diverging scale (white: as the whole map; an empty cell: none).
+    """
+    if rows.empty or not areas:
+        return empty_figure()
+    cells = rows.set_index(["ecosystem", "area"])
+    index = pd.MultiIndex.from_product([ecosystems, areas])
+    lq = cells["lq"].reindex(index).to_numpy(float).reshape(len(ecosystems), len(areas))
+    count = cells["count"].reindex(index).fillna(0).to_numpy().reshape(lq.shape)
+    stars = cells["stars"].reindex(index).fillna(0).to_numpy(int).reshape(lq.shape)
+    names = dict(zip(rows["area"], rows["area_name"], strict=False))
+    slugs = [slugify(e) for e in ecosystems]
+    custom = [[[slugs[i], f"{lq[i, j]:.2f}" if count[i, j] else "–", f"{count[i, j]:,.0f}",
+                "★" * stars[i, j] or "no star", names.get(a, a)]
+               for j, a in enumerate(areas)] for i in range(len(ecosystems))]  # fmt: skip
+    z = np.where(count > 0, lq_scale(np.nan_to_num(lq, nan=1.0)), np.nan)
+    colorbar = {"title": {"text": "LQ", "side": "top"}, "thickness": 10, "orientation": "h",
+                "x": 1, "xanchor": "right", "y": 1, "yanchor": "bottom", "len": 0.6,
+                **LQ_TICKS}  # fmt: skip
+    return _figure(
+        [{"type": "heatmap", "z": z.tolist(), "x": areas, "y": ecosystems, "customdata": custom,
+          "zmin": -LQ_LIMIT, "zmax": LQ_LIMIT, "zmid": 0, "colorscale": DIVERGING,
+          "xgap": 1, "ygap": 1, "colorbar": colorbar,
+          "hovertemplate": "%{y} in %{customdata[4]}: LQ %{customdata[1]}, %{customdata[2]} "
+                           "clusters, %{customdata[3]}" + CLICK_HINT}],
+        yaxis={**_wrapped_labels(ecosystems), "tickfont": {"size": 11}},
+        xaxis={"tickfont": {"size": 11}, "type": "category"},
+    )  # fmt: skip

@@ -18,7 +18,7 @@ Clusters without the area's code (e.g. no NUTS-2 region) are left out of n and r
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -45,6 +45,8 @@ class Specialisation:
     rows: pd.DataFrame
     areas: int
     unplaced: int
+    # Filtered clusters per area, most first (for "the largest areas").
+    sizes: pd.Series = field(default_factory=lambda: pd.Series(dtype=int))
 
     def records(self) -> list[dict]:
         """Return the rows as JSON-ready dicts (lq rounded to 4 decimals)."""
@@ -83,7 +85,7 @@ def specialise(
     pairs = pairs.drop_duplicates(subset=["index", "ecosystem"])
     if pairs.empty or total <= 0:
         empty = pd.DataFrame(columns=list(ROW_FIELDS))
-        return Specialisation(empty, len(sizes), unplaced)
+        return Specialisation(empty, len(sizes), unplaced, _largest(counts_per_area))
     rows = pairs.groupby(["area", "ecosystem"], as_index=False)["w"].sum()
     rows = rows.rename(columns={"w": "count"})
     rows = rows[rows["count"] > 0]
@@ -97,7 +99,11 @@ def specialise(
     if weight == "clusters":
         rows["count"] = rows["count"].astype(int)
     rows = rows.sort_values(["area", "ecosystem"], kind="stable").reset_index(drop=True)
-    return Specialisation(rows[list(ROW_FIELDS)], len(sizes), unplaced)
+    return Specialisation(rows[list(ROW_FIELDS)], len(sizes), unplaced, _largest(counts_per_area))
+
+
+def _largest(counts: pd.Series) -> pd.Series:
+    return counts.sort_values(ascending=False, kind="stable").astype(int)
 
 
 def _stars(rows: pd.DataFrame, clusters: pd.Series, min_clusters: int) -> pd.Series:

@@ -31,6 +31,7 @@ TABS = (
     Choice("map", "Map and statistics"),
     Choice("partners", "Partner finder"),
     Choice("marketplace", "Offers and needs"),
+    Choice("insights", "Specialisation"),
 )
 _DATA_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 Features = frozenset[str]

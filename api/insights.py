@@ -3,7 +3,7 @@
 `GET /api/specialisation.json?by=country|region|nuts2&<filters>[&weight=smes]` answers
 `{"rows": [{"area", "area_name", "ecosystem", "count", "lq", "stars"}, ...], "by", "weight",
 "areas", "unplaced", "min_clusters", "filters", "notices"}` (analysis/specialisation.py gives
-the definitions).
+the definitions); `/api/specialisation.csv` is the same table as a file.
 
 `GET /api/compare.json?areas=DE,FR,ES-CT&<filters>` answers `{"areas": [{"area", "level",
 "name", "kpis", "ecosystems", "specialisations", "labels", "partnerships",
@@ -18,6 +18,7 @@ Malformed values are ignored and reported in `notices`, never a 500.
 """
 
 import json
+from datetime import date
 
 from flask import Flask, Response, request
 
@@ -26,6 +27,8 @@ from analysis.network import partnership_network
 from analysis.specialisation import specialise
 from analysis.state import open_page
 from analysis.store import DatasetStore
+from api.clusters import NOTICES_HEADER, header_notices
+from data.exports import table_csv
 
 
 def register(
@@ -50,6 +53,18 @@ def register(
             "notices": page.notices,
         }
         return _json(body)
+
+    @server.get("/api/specialisation.csv")
+    def specialisation_csv() -> Response:
+        page = open_page(store, request.args, features=features)
+        state = page.state
+        result = specialise(page.dataset.records, page.mask, by=state.by, weight=state.weight,
+                            min_clusters=min_clusters)  # fmt: skip
+        name = f"cluster-atlas-specialisation-{state.by}-{date.today().isoformat()}.csv"
+        headers = {"Content-Disposition": f'attachment; filename="{name}"',
+                   NOTICES_HEADER: header_notices(page.notices)}  # fmt: skip
+        body = table_csv(result.rows.assign(lq=result.rows["lq"].round(4)))
+        return Response(body, content_type="text/csv; charset=utf-8", headers=headers)
 
     @server.get("/api/compare.json")
     def compare_json() -> Response:

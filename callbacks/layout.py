@@ -30,9 +30,7 @@ def register(app: Dash) -> None:
     app.clientside_callback(
         _clientside("remeasure"),
         Output(ids.PARTNER_VIEW, "id"),
-        Input(ids.PARTNER_VIEW, "hidden"),
-        Input(ids.MAP_VIEW, "hidden"),
-        Input(ids.MARKET_VIEW, "hidden"),
+        [Input(view, "hidden") for view in ids.VIEW_IDS.values()],
         State(ids.PARTNER_VIEW, "id"),
         prevent_initial_call=True,
     )

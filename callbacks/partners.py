@@ -20,14 +20,12 @@ def register(
     """Register the view switch and the partner view's callback."""
 
     @app.callback(
-        Output(ids.MAP_VIEW, "hidden"),
-        Output(ids.PARTNER_VIEW, "hidden"),
-        Output(ids.MARKET_VIEW, "hidden"),
+        [Output(view, "hidden") for view in ids.VIEW_IDS.values()],
         Input(ids.URL, "search"),
     )
     def show(search):
         tab = open_page(store, search or "", features=features).state.tab
-        return tab != "map", tab != "partners", tab != "marketplace"
+        return [tab != name for name in ids.VIEW_IDS]
 
     @app.callback(
         Output(ids.PARTNER_SUBJECT, "children"),

@@ -13,12 +13,15 @@ from dash import ALL, Dash, Input, Output, ctx, no_update
 from analysis.filters import FILTER_OF, FilterSpec
 from analysis.state import PageState, open_page
 from analysis.store import DatasetStore
+from data.text import slugify
 from layouts import ids
 from layouts.filters import describe_bbox
 
 # Chart -> the filter its bars toggle (the clicked point's customdata is the value).
 CHART_FILTERS = {ids.CHART_COUNTRY: "country", ids.CHART_ECOSYSTEM: "ecosystem"}
 RESETS = (ids.RESET, ids.NO_MATCH_RESET)
+# Clicks on the insights that show an area's clusters of one ecosystem on the map.
+INSIGHT_CLICKS = (ids.INSIGHT_HEATMAP, ids.INSIGHT_MAP, ids.INSIGHT_TABLE)
 
 
 def register(app: Dash, store: DatasetStore, *, features: frozenset[str]) -> None:
@@ -50,6 +53,9 @@ def register(app: Dash, store: DatasetStore, *, features: frozenset[str]) -> Non
                 ids.MAP: Input(ids.MAP, "selectedData"),
                 "map-click": Input(ids.MAP, "clickData"),
                 ids.TABLE: Input(ids.TABLE, "cellClicked"),
+                ids.INSIGHT_HEATMAP: Input(ids.INSIGHT_HEATMAP, "clickData"),
+                ids.INSIGHT_MAP: Input(ids.INSIGHT_MAP, "clickData"),
+                ids.INSIGHT_TABLE: Input(ids.INSIGHT_TABLE, "cellClicked"),
                 ids.TABLE_SORT: Input(ids.TABLE_SORT, "data"),
                 ids.PROFILE: Input(ids.PROFILE, "is_open"),
                 ids.BBOX_CLEAR: Input(ids.BBOX_CLEAR, "n_clicks"),
@@ -131,6 +137,13 @@ def _event_state(current: PageState, trigger: str, *, events: dict, known: dict)
                                                       events[trigger]))  # fmt: skip
     if trigger == ids.CHART_HEATMAP:
         return replace(current, filters=_heatmap_click(filters, events[trigger]))
+    if trigger in INSIGHT_CLICKS:
+        picked = insight_cell(trigger, events[trigger])
+        if picked is None:
+            return current
+        area, slug = picked
+        spec = replace(filters, **{current.by: (area,), "ecosystem": (slug,)})
+        return replace(current, filters=spec, tab="map")
     if trigger == ids.TABLE_SORT:
         return current.with_view(sort=events[trigger] or None)
     if trigger == ids.PROFILE:
@@ -141,6 +154,23 @@ def _event_state(current: PageState, trigger: str, *, events: dict, known: dict)
         return current.with_view(tab="partners")
     cluster = clicked_cluster(trigger, events)
     return current.with_view(cluster=cluster) if cluster in known else current
+
+
+def insight_cell(trigger: str, event: dict | None) -> tuple[str, str] | None:
+    """Return (area code, ecosystem slug) of a click on the insights heatmap, map or table."""
+    if trigger == ids.INSIGHT_TABLE:
+        row = (event or {}).get("rowId") or ""
+        return tuple(row.split("|", 1)) if "|" in row else None
+    points = (event or {}).get("points") or []
+    if not points:
+        return None
+    if trigger == ids.INSIGHT_HEATMAP:
+        # plotly.js leaves a heatmap cell's customdata out of its click: read the axes.
+        return str(points[0]["x"]), slugify(str(points[0]["y"]))
+    data = points[0].get("customdata")
+    if not data:
+        return None
+    return str(data[0]), str(data[5])
 
 
 def clicked_cluster(trigger: str, events: dict) -> str | None:
@@ -204,4 +234,5 @@ def _heatmap_click(current: FilterSpec, click: dict | None) -> FilterSpec:
         return current
     point = click["points"][0]
     spec = current.toggle("country", str(point["x"]))
-    return spec.toggle("ecosystem", str(point["customdata"]))
+    # plotly.js leaves a heatmap cell's customdata out of its click: the row is the ecosystem.
+    return spec.toggle("ecosystem", slugify(str(point["y"])))

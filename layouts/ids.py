@@ -83,3 +83,15 @@ PROFILE_COPY = "profile-copy-link"
 MARKET_VIEW = "market-view"
 MARKET_HEADER = "market-header"
 MARKET_LIST = "market-list"
+
+# Insights (specialisation)
+INSIGHT_VIEW = "insight-view"
+INSIGHT_HEADER = "insight-header"
+INSIGHT_MAP = "insight-map"
+INSIGHT_MAP_NOTE = "insight-map-note"
+INSIGHT_HEATMAP = "insight-heatmap"
+INSIGHT_TABLE = "insight-table"
+
+# The element of each main view, by the page state's `tab`.
+VIEW_IDS = {"map": MAP_VIEW, "partners": PARTNER_VIEW, "marketplace": MARKET_VIEW,
+            "insights": INSIGHT_VIEW}  # fmt: skip

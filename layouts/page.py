@@ -6,6 +6,7 @@ from dash import dcc, html
 from analysis.params import FilterParam
 from layouts import ids
 from layouts.filters import Options, build_filters
+from layouts.insights import build_insight_view
 from layouts.marketplace import build_market_view
 from layouts.panels import (
     build_charts,
@@ -29,6 +30,7 @@ def build_page(
     total: int,
     is_demo: bool,
     nuts: bool,
+    min_clusters: int,
 ) -> html.Div:
     """Return the whole page; what it shows arrives as arguments."""
     map_view = html.Div(
@@ -50,6 +52,7 @@ def build_page(
             map_view,
             build_partner_view(),
             build_market_view(),
+            build_insight_view(min_clusters=min_clusters),
         ],
         className="atlas-main",
     )

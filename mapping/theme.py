@@ -27,6 +27,12 @@ GRID_COLOR = "#0072B2"
 # ColorBrewer YlGnBu (colour-blind safe, ordered in lightness): its light yellow start stands
 # out from the grey land and the blue-grey sea, so small values still read as "some".
 SEQUENTIAL = ["#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84"]
+# Location quotients: blue below 1 (less than the map's mix), white at 1, red above; drawn on
+# log2(LQ), so 1/2 and 2 sit equally far from the middle.
+DIVERGING = [[0, "#2166ac"], [0.25, "#92c5de"], [0.5, "#f7f7f7"], [0.75, "#f4a582"],
+             [1, "#b2182b"]]  # fmt: skip
+LQ_TICKS = {"tickvals": [-3, -2, -1, 0, 1, 2, 3],
+            "ticktext": ["⅛", "¼", "½", "1", "2", "4", "8"]}  # fmt: skip
 EUROPE_VIEW = {"center": {"lat": 50.0, "lon": 12.0}, "zoom": 2.7}
 
 MARKER_SIZE = 9

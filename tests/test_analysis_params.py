@@ -1,5 +1,7 @@
 """The parameter table: each filter declared once, and everything derived from it agrees."""
 
+from dataclasses import replace
+
 import pytest
 
 from analysis.filters import FilterSpec, facet_counts
@@ -90,3 +92,18 @@ def test_events_change_the_state():
     assert next_state(state, ids.RESET, **step).filters == FilterSpec()
     assert next_state(state, ids.URL, **step) == state
     assert selection_bbox({"lassoPoints": {"map": [[5, 1], [2, 6], [3, 3]]}}) == (2, 1, 5, 6)
+
+
+def test_heatmap_clicks_filter_by_the_cell_as_plotly_reports_it():
+    # plotly.js reports a heatmap click with x, y and z, without the cell's customdata.
+    click = {"points": [{"curveNumber": 0, "x": "DE", "y": "Energy-renewables", "z": 3}]}
+    state = PageState(tab="insights", by="country", focus="health")
+    step = {"controls": {}, "view": {}, "known": {}}
+    events = {ids.CHART_HEATMAP: click, ids.INSIGHT_HEATMAP: click}
+    on_map = next_state(PageState(), ids.CHART_HEATMAP, events=events, **step)
+    assert (on_map.filters.country, on_map.filters.ecosystem) == (("DE",), ("energy-renewables",))
+    shown = next_state(state, ids.INSIGHT_HEATMAP, events=events, **step)
+    assert shown.tab == "map" and shown.filters.ecosystem == ("energy-renewables",)
+    row = {ids.INSIGHT_TABLE: {"rowId": "ES-29|health", "colId": "lq"}}
+    chosen = next_state(replace(state, by="region"), ids.INSIGHT_TABLE, events=row, **step)
+    assert (chosen.filters.region, chosen.filters.ecosystem) == (("ES-29",), ("health",))

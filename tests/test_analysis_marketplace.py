@@ -53,3 +53,18 @@ def test_the_api_lists_items_with_matches_and_reports_bad_values():
         'ignored kind "magic": not one of technology, business, r-d',
         'ignored limit "0": not a whole number from 1 to 500',
     ]
+
+
+def test_every_demo_need_is_answered_by_an_offer_in_other_words():
+    """The demo shows real matching: each need has an answering offer, never the same text."""
+    dataset = demo()
+    market = market_items(dataset, FilterSpec(), side="need", limit=100_000)
+    offers = {o for items in dataset.records["offers"] for o in items}
+    needs = {n for items in dataset.records["needs"] for n in items}
+    assert market.total == len(market.items) and not offers & needs
+    for item in market.items:
+        best = item["matches"][0]
+        assert best["text"] != item["text"] and best["score"] >= 0.2, item
+    # The issue's example: the implant polymer need meets a paraphrased offer.
+    implants = [i for i in market.items if i["text"] == "biocompatible polymers for implants"]
+    assert implants and "polymer" not in implants[0]["matches"][0]["text"]

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from analysis.dataset import prepare
 from analysis.filters import apply_filter
 from analysis.partners import COMPONENTS, WEIGHTS, rank_partners
 from tests.filter_oracle import EXAMPLES, demo, naive_filter, valid_specs
@@ -39,16 +40,27 @@ def test_partners_are_sorted_bounded_explained_and_filtered(spec, which, limit):
 
 
 def test_a_cluster_offering_exactly_what_another_needs_scores_full_marks_for_it():
-    dataset = demo()
-    records = dataset.records
-    # A need that another cluster offers word for word: that cluster must rank near the top.
-    offers = {o: i for i, items in enumerate(records["offers"]) for o in items}
-    seeker = next(i for i, needs in enumerate(records["needs"]) if any(n in offers for n in needs))
-    need = next(n for n in records["needs"].iat[seeker] if n in offers)
-    partners = rank_partners(dataset, seeker, np.ones(len(dataset), bool), limit=10)
-    top = [p for p in partners if need in records["offers"].iat[p.position]]
+    records = demo().records.copy()
+    # The demo words offers and needs differently: give one cluster a need word for word.
+    seeker, offerer = 0, 7
+    need = records["needs"].iat[seeker][0]
+    records.at[records.index[offerer], "offers"] = (need, *records["offers"].iat[offerer][1:])
+    dataset = prepare(records)
+    partners = rank_partners(dataset, seeker, np.ones(len(dataset), bool), limit=len(dataset))
+    top = [p for p in partners if p.position == offerer]
     assert top and top[0].components["needs_answered"] == pytest.approx(WEIGHTS["needs_answered"])
     assert f"which answers your need {need}" in top[0].why
+
+
+def test_a_need_in_other_words_finds_the_answering_offer():
+    dataset = demo()
+    records = dataset.records
+    need = "Business: certification support for medical software"
+    offer = "Business: help with CE marking and certification of medical device software"
+    seeker = next(i for i, needs in enumerate(records["needs"]) if need in needs)
+    partners = rank_partners(dataset, seeker, np.ones(len(dataset), bool), limit=5)
+    answering = [p for p in partners if offer in records["offers"].iat[p.position]]
+    assert answering and f"Offers {offer}, which answers your need {need}" in answering[0].why
 
 
 def test_no_candidate_gives_no_partner():

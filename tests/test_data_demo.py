@@ -200,7 +200,8 @@ def test_partnership_structure(partnerships: pd.DataFrame, clusters: pd.DataFram
         assert re.fullmatch(r"[A-Z][a-z]+[A-Z][a-z]+ 4i: .+ to .+", row.partnership)
         assert set.intersection(*members["ecosystems"].map(set)), "members share an ecosystem"
     targets = [code for codes in partnerships["target_countries"] for code in codes]
-    assert sum(code in MAIN_TARGETS for code in targets) / len(targets) >= 0.6
+    # The weights give the main targets ~62 % of draws; ~40 draws vary by ~8 points.
+    assert sum(code in MAIN_TARGETS for code in targets) / len(targets) >= 0.5
 
 
 def test_members_list_their_partnerships(partnerships, clusters: pd.DataFrame) -> None:

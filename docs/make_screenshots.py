@@ -23,9 +23,10 @@ OUT = Path(__file__).parent / "img"
 SHOTS = {
     "desktop": ((1280, 800), ""),
     "phone": ((390, 844), ""),
-    "profile": ((1280, 800), "?country=DE,AT&ecosystem=health&color=label&cluster=DEMO-0079"),
-    "partners": ((1280, 800), "?tab=partners&cluster=DEMO-0079"),
+    "profile": ((1280, 800), "?country=DE,AT&ecosystem=health&color=label&cluster=DEMO-0114"),
+    "partners": ((1280, 800), "?tab=partners&cluster=DEMO-0114"),
     "marketplace": ((1280, 800), "?ecosystem=health&tab=marketplace&side=need"),
+    "insights": ((1280, 1000), "?scope=eu&tab=insights&focus=health"),
 }
 
 
@@ -45,7 +46,9 @@ def main() -> None:
             if "tab=marketplace" in query:
                 page.wait_for_selector(f"#{ids.MARKET_LIST} li", timeout=30_000)
             else:
-                shown = ids.PARTNER_MAP if "tab=partners" in query else ids.MAP
+                shown = {"partners": ids.PARTNER_MAP, "insights": ids.INSIGHT_MAP}.get(
+                    query.partition("tab=")[2].partition("&")[0], ids.MAP
+                )
                 page.wait_for_selector(f"#{shown} canvas", timeout=30_000)
             page.wait_for_load_state("networkidle")
             page.wait_for_function("() => !document.querySelector('[data-dash-is-loading]')")

@@ -10,6 +10,7 @@ import api.insights
 import api.marketplace
 import api.partners
 import api.routes
+import callbacks.compare
 import callbacks.dashboard
 import callbacks.insights
 import callbacks.layout
@@ -89,6 +90,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     callbacks.partners.register(app, store, features=features, map_options=options)
     callbacks.insights.register(app, store, features=features, map_options=options,
                                 min_clusters=settings.star_min_clusters)  # fmt: skip
+    callbacks.compare.register(app, store, features=features,
+                               min_clusters=settings.star_min_clusters)  # fmt: skip
     callbacks.layout.register(app)
     return app
 

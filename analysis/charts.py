@@ -39,7 +39,7 @@ def _chart_template() -> dict:
 TEMPLATE = _chart_template()
 
 
-def _figure(traces: list[dict], **layout) -> dict:
+def figure(traces: list[dict], **layout) -> dict:
     """Return a figure of `traces` with the charts' shared layout."""
     base = {"template": TEMPLATE, "margin": {"l": 8, "r": 8, "t": 4, "b": 8},
             "showlegend": False, "clickmode": "event"}  # fmt: skip
@@ -51,7 +51,7 @@ def empty_figure(message: str = EMPTY_MESSAGE) -> dict:
     hidden = {"visible": False}
     note = {"text": message, "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
             "showarrow": False, "font": {"size": 15}}  # fmt: skip
-    return _figure([], xaxis=hidden, yaxis=hidden, annotations=[note])
+    return figure([], xaxis=hidden, yaxis=hidden, annotations=[note])
 
 
 def _unless_empty(make: Callable[[dict], dict]) -> Callable[[dict], dict]:
@@ -64,7 +64,7 @@ def _unless_empty(make: Callable[[dict], dict]) -> Callable[[dict], dict]:
     return build
 
 
-def _wrapped_labels(names: list[str]) -> dict:
+def wrapped_labels(names: list[str]) -> dict:
     """Return axis settings that show `names` wrapped (the data and hover keep them whole)."""
     text = ["<br>".join(textwrap.wrap(name, LABEL_WIDTH, break_long_words=False)) for name in names]
     return {"tickmode": "array", "tickvals": names, "ticktext": text}
@@ -72,11 +72,11 @@ def _wrapped_labels(names: list[str]) -> dict:
 
 def _bars(rows: list[dict], *, key: str, color: str) -> dict:
     names = [r["name"] for r in rows]
-    return _figure(
+    return figure(
         [{"type": "bar", "orientation": "h", "x": [r["count"] for r in rows], "y": names,
           "customdata": [r[key] for r in rows], "marker": {"color": color},
           "hovertemplate": "%{y}: %{x:,} clusters" + CLICK_HINT}],
-        yaxis=_wrapped_labels(names),
+        yaxis=wrapped_labels(names),
     )  # fmt: skip
 
 
@@ -102,13 +102,13 @@ def make_heatmap(stats: dict) -> dict:
     colorbar = {"title": {"text": "Clusters", "side": "top"}, "thickness": 10,
                 "orientation": "h", "x": 1, "xanchor": "right", "y": 1, "yanchor": "bottom",
                 "len": 0.6}  # fmt: skip
-    return _figure(
+    return figure(
         [{"type": "heatmap", "z": heat["counts"], "x": heat["countries"], "y": heat["ecosystems"],
           "customdata": slugs, "colorscale": HEATMAP_SCALE, "xgap": 1, "ygap": 1,
           "hovertemplate": "%{y} in %{x}: %{z:,} clusters" + CLICK_HINT, "colorbar": colorbar}],
         # Smaller labels leave a phone more width for the 15 columns; plotly labels every
         # column when they fit and every other one when they do not.
-        yaxis={**_wrapped_labels(heat["ecosystems"]), "tickfont": {"size": 11}},
+        yaxis={**wrapped_labels(heat["ecosystems"]), "tickfont": {"size": 11}},
         xaxis={"tickfont": {"size": 11}},
     )  # fmt: skip
 
@@ -117,7 +117,7 @@ def make_heatmap(stats: dict) -> dict:
 def make_sme_histogram(stats: dict) -> dict:
     """Return the distribution of member SMEs per cluster over size bins."""
     dist = stats["sme_distribution"]
-    return _figure(
+    return figure(
         [{"type": "bar", "x": dist["labels"], "y": dist["counts"], "marker": {"color": "#6c5ce7"},
           "hovertemplate": "%{x} member SMEs: %{y:,} clusters<extra></extra>"}],
         xaxis={"title": {"text": "Member SMEs per cluster"}, "type": "category"},
@@ -163,12 +163,12 @@ def make_lq_heatmap(rows: pd.DataFrame, areas: list[str], ecosystems: list[str])
     colorbar = {"title": {"text": "LQ", "side": "top"}, "thickness": 10, "orientation": "h",
                 "x": 1, "xanchor": "right", "y": 1, "yanchor": "bottom", "len": 0.6,
                 **LQ_TICKS}  # fmt: skip
-    return _figure(
+    return figure(
         [{"type": "heatmap", "z": z.tolist(), "x": areas, "y": ecosystems, "customdata": custom,
           "zmin": -LQ_LIMIT, "zmax": LQ_LIMIT, "zmid": 0, "colorscale": DIVERGING,
           "xgap": 1, "ygap": 1, "colorbar": colorbar,
           "hovertemplate": "%{y} in %{customdata[4]}: LQ %{customdata[1]}, %{customdata[2]} "
                            "clusters, %{customdata[3]}" + CLICK_HINT}],
-        yaxis={**_wrapped_labels(ecosystems), "tickfont": {"size": 11}},
+        yaxis={**wrapped_labels(ecosystems), "tickfont": {"size": 11}},
         xaxis={"tickfont": {"size": 11}, "type": "category"},
     )  # fmt: skip

@@ -10,15 +10,17 @@ import re
 from collections import Counter
 
 import numpy as np
+import pandas as pd
 
 from analysis.dataset import Dataset
 from analysis.specialisation import MIN_CLUSTERS, specialise
 from analysis.statistics import compute_stats
-from data.countries import partnership_targets
+from data.countries import country_name, partnership_targets
 
 # The facets an area code may belong to, tried in this order, and their specialisation `by`.
 LEVELS = {"country": "country", "region": "region", "nuts2": "nuts2"}
-MIN_AREAS, MAX_AREAS = 2, 5
+# One area is accepted (the page shows it while the user adds the next); at most five.
+MIN_AREAS, MAX_AREAS = 1, 5
 TOP = 5
 _CODE = re.compile(r"^[A-Z]{2}(?:-[A-Z0-9]{1,3}|[A-Z0-9]{1,3})?$")
 
@@ -91,5 +93,30 @@ def _summary(dataset: Dataset, inside: np.ndarray, code: str, level: str, rows) 
             for key, _ in dataset.options("label")
         },  # fmt: skip
         "partnerships": [{"name": n, "members": c} for n, c in partnerships.most_common()],
-        "target_countries": [{"code": t, "partnerships": c} for t, c in targets.most_common()],
+        "target_countries": [
+            {"code": t, "name": country_name(t), "partnerships": c}
+            for t, c in targets.most_common()
+        ],  # fmt: skip
     }
+
+
+def compare_rows(summaries: list[dict]) -> pd.DataFrame:
+    """Return the summaries as one long table: area, area_name, section, item, value."""
+    rows = []
+    for s in summaries:
+        items = [
+            *(("kpi", key, value) for key, value in s["kpis"].items()),
+            *(("ecosystem share", e["name"], round(e["share"], 4)) for e in s["ecosystems"]),
+            *(("specialisation lq", r["ecosystem"], r["lq"]) for r in s["specialisations"]),
+            *(("specialisation stars", r["ecosystem"], r["stars"]) for r in s["specialisations"]),
+            *(("label share", key, round(share, 4)) for key, share in s["labels"].items()),
+            *(("partnership members", p["name"], p["members"]) for p in s["partnerships"]),
+            *(("target country partnerships", t["code"], t["partnerships"])
+              for t in s["target_countries"]),
+        ]  # fmt: skip
+        rows += [{"area": s["area"], "area_name": s["name"], "section": section, "item": item,
+                  "value": value} for section, item, value in items]  # fmt: skip
+    # object: counts stay integers beside shares in the one value column.
+    return pd.DataFrame(
+        rows, columns=["area", "area_name", "section", "item", "value"], dtype=object
+    )

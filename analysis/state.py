@@ -23,15 +23,17 @@ from analysis.params import PARAMS
 from analysis.specialisation import AREAS, WEIGHTS
 from analysis.store import DatasetStore
 from analysis.table import SORTABLE
+from analysis.timeline import SPLITS
 from data.taxonomies import vocabulary
 from mapping.modes import COLOR_CHOICES, MAP_MODES, Choice, offered
 
-# The main views (later: marketplace, insights and compare).
+# The main views.
 TABS = (
     Choice("map", "Map and statistics"),
     Choice("partners", "Partner finder"),
     Choice("marketplace", "Offers and needs"),
-    Choice("insights", "Specialisation"),
+    Choice("insights", "Policy insights"),
+    Choice("compare", "Compare areas"),
 )
 _DATA_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 Features = frozenset[str]
@@ -85,6 +87,8 @@ VIEWS: tuple[ViewParam, ...] = (
               lambda features: tuple(vocabulary("ecosystems").by_slug)),
     ViewParam("areas", None, "Compare: 2-5 countries, admin-1 or NUTS-2 regions (DE,FR,ES-CT).",
               check=areas_problem),
+    ViewParam("split", "scope", "Insights: founding years split by scope or by ecosystem.",
+              lambda features: SPLITS),
 )  # fmt: skip
 VIEW_PARAMS = tuple(v.name for v in VIEWS)
 
@@ -106,6 +110,7 @@ class PageState:
     weight: str = "clusters"
     focus: str | None = None
     areas: str | None = None
+    split: str = "scope"
 
     @classmethod
     def parse(

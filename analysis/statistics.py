@@ -3,12 +3,14 @@
 import numpy as np
 
 from analysis.dataset import Dataset
+from data.taxonomies import NO_LABEL, vocabulary
 
 # Lower edges of the SME-member bins; the last bin is open-ended (1000 and more).
 SME_BINS = (0, 10, 25, 50, 100, 250, 500, 1000)
 # Columns of the ecosystem-by-country heatmap: the countries with the most clusters.
 HEATMAP_COUNTRIES = 15
-LABELLED = ("gold", "silver", "bronze")
+# The label keys that are an excellence label (all but "no label").
+LABELLED = tuple(k for k, term in vocabulary("labels").by_slug.items() if term != NO_LABEL)
 THIRD_COUNTRY = "third-country"
 
 

@@ -15,7 +15,7 @@
 (function () {
   "use strict";
 
-  const GRAPHS = "#cluster-map .js-plotly-plot, #partner-map .js-plotly-plot";
+  const GRAPHS = "#cluster-map .js-plotly-plot, #partner-map .js-plotly-plot, #network-map .js-plotly-plot";
   const LAYER_PREFIX = "plotly-trace-layer-";
   const BUBBLE_SUFFIX = "-cluster";
   // plotly.js replaces a graph's event emitter (gd._ev) when it purges and replots it.

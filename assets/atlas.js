@@ -97,3 +97,14 @@ function atlasLabelDropdowns() {
 }
 new MutationObserver(atlasLabelDropdowns).observe(document.documentElement,
                                                   { childList: true, subtree: true });
+
+// A printed page says where it came from: the link holds every filter and the view. Plotly
+// graphs are re-measured for the paper's width before printing and for the screen after.
+window.addEventListener("beforeprint", () => {
+  const link = document.getElementById("print-link");
+  if (link) {
+    link.textContent = "Printed from " + window.location.href;
+  }
+  window.dispatchEvent(new Event("resize"));
+});
+window.addEventListener("afterprint", () => window.dispatchEvent(new Event("resize")));

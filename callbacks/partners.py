@@ -1,11 +1,14 @@
 """Main views wiring: which view shows; the partner finder's and the marketplace's content."""
 
-from dash import Dash, Input, Output, dcc, html, no_update
+from functools import partial
+
+from dash import Dash, Input, Output, dcc, html
 
 from analysis.marketplace import market_items
 from analysis.partners import rank_partners, similar_clusters
 from analysis.state import Page, PageState, open_page
 from analysis.store import DatasetStore
+from callbacks._views import register_view
 from data.taxonomies import vocabulary
 from layouts import ids
 from layouts.marketplace import market_header
@@ -27,28 +30,22 @@ def register(
         tab = open_page(store, search or "", features=features).state.tab
         return [tab != name for name in ids.VIEW_IDS]
 
-    @app.callback(
-        Output(ids.PARTNER_SUBJECT, "children"),
-        Output(ids.PARTNER_LIST, "children"),
-        Output(ids.PARTNER_MAP, "figure"),
-        Input(ids.URL, "search"),
+    view = {"store": store, "features": features}
+    register_view(
+        app,
+        **view,
+        tab="partners",
+        outputs=[
+            Output(ids.PARTNER_SUBJECT, "children"),
+            Output(ids.PARTNER_LIST, "children"),
+            Output(ids.PARTNER_MAP, "figure"),
+        ],
+        render=partial(render_partners, map_options=map_options),
     )
-    def partners(search):
-        page = open_page(store, search or "", features=features)
-        if page.state.tab != "partners":
-            return no_update, no_update, no_update
-        return render_partners(page, map_options=map_options)
-
-    @app.callback(
-        Output(ids.MARKET_HEADER, "children"),
-        Output(ids.MARKET_LIST, "children"),
-        Input(ids.URL, "search"),
-    )
-    def marketplace(search):
-        page = open_page(store, search or "", features=features)
-        if page.state.tab != "marketplace":
-            return no_update, no_update
-        return render_market(page)
+    register_view(app, **view, tab="marketplace",
+                  outputs=[Output(ids.MARKET_HEADER, "children"),
+                           Output(ids.MARKET_LIST, "children")],
+                  render=render_market)  # fmt: skip
 
 
 def render_market(page: Page) -> tuple:

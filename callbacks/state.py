@@ -10,11 +10,13 @@ from dataclasses import replace
 
 from dash import ALL, Dash, Input, Output, ctx, no_update
 
+from analysis.compare import MAX_AREAS
 from analysis.filters import FILTER_OF, FilterSpec
 from analysis.state import PageState, open_page
 from analysis.store import DatasetStore
 from data.text import slugify
 from layouts import ids
+from layouts.compare import area_options
 from layouts.filters import describe_bbox
 
 # Chart -> the filter its bars toggle (the clicked point's customdata is the value).
@@ -22,6 +24,8 @@ CHART_FILTERS = {ids.CHART_COUNTRY: "country", ids.CHART_ECOSYSTEM: "ecosystem"}
 RESETS = (ids.RESET, ids.NO_MATCH_RESET)
 # Clicks on the insights that show an area's clusters of one ecosystem on the map.
 INSIGHT_CLICKS = (ids.INSIGHT_HEATMAP, ids.INSIGHT_MAP, ids.INSIGHT_TABLE)
+# Events that change the view only: the table's sort, "Find partners", the compared areas.
+VIEW_EVENTS = (ids.TABLE_SORT, ids.PROFILE_FIND, ids.COMPARE_AREAS)
 
 
 def register(app: Dash, store: DatasetStore, *, features: frozenset[str]) -> None:
@@ -37,6 +41,8 @@ def register(app: Dash, store: DatasetStore, *, features: frozenset[str]) -> Non
             "color": Output(ids.COLOR_BY, "value"),
             "tab": Output(ids.TABS, "value"),
             "profile": Output(ids.PROFILE, "is_open"),
+            "areas": Output(ids.COMPARE_AREAS, "value"),
+            "area_options": Output(ids.COMPARE_AREAS, "options"),
         },
         inputs={
             "search": Input(ids.URL, "search"),
@@ -61,6 +67,7 @@ def register(app: Dash, store: DatasetStore, *, features: frozenset[str]) -> Non
                 ids.BBOX_CLEAR: Input(ids.BBOX_CLEAR, "n_clicks"),
                 ids.RESET: Input(ids.RESET, "n_clicks"),
                 ids.NO_MATCH_RESET: Input(ids.NO_MATCH_RESET, "n_clicks"),
+                ids.COMPARE_AREAS: Input(ids.COMPARE_AREAS, "value"),
             },
         },
     )
@@ -87,7 +94,20 @@ def register(app: Dash, store: DatasetStore, *, features: frozenset[str]) -> Non
             "tab": state.tab,
             # On the map the cluster's profile is open; elsewhere it is the view's subject.
             "profile": state.cluster is not None and state.tab == "map",
+            **_compare_choice(page.dataset, state, features=features),
         }
+
+
+def _compare_choice(dataset, state: PageState, *, features: frozenset[str]) -> dict:
+    """Return the compare dropdown's options and value (the link's known areas)."""
+    if state.tab != "compare":
+        return {"areas": no_update, "area_options": no_update}
+    options = area_options(dataset, features=features)
+    known = {o["value"] for o in options}
+    # A dropdown drops (and reports as a change) values its options lack: an unknown area in
+    # a link would be rewritten away, and its notice lost, so only known ones are shown.
+    codes = [c for c in (state.areas or "").split(",") if c in known]
+    return {"areas": codes, "area_options": options}
 
 
 def _trigger() -> str | None:
@@ -122,7 +142,20 @@ def next_state(
         return replace(current, filters=FilterSpec())
     if trigger == "controls":
         return replace(current, filters=spec_from_controls(controls, bbox=current.filters.bbox))
+    if trigger in VIEW_EVENTS:
+        return _view_event(current, trigger, events[trigger])
     return _event_state(current, trigger, events=events, known=known)
+
+
+def _view_event(current: PageState, trigger: str, value) -> PageState:
+    """Return the state after an event that changes the view, not the filters."""
+    if trigger == ids.TABLE_SORT:
+        return current.with_view(sort=value or None)
+    if trigger == ids.PROFILE_FIND:
+        return current.with_view(tab="partners")
+    # The compare areas: the first MAX_AREAS chosen (a sixth is not taken).
+    chosen = [str(code) for code in value or []][:MAX_AREAS]
+    return current.with_view(areas=",".join(chosen) or None)
 
 
 def _event_state(current: PageState, trigger: str, *, events: dict, known: dict) -> PageState:
@@ -144,14 +177,10 @@ def _event_state(current: PageState, trigger: str, *, events: dict, known: dict)
         area, slug = picked
         spec = replace(filters, **{current.by: (area,), "ecosystem": (slug,)})
         return replace(current, filters=spec, tab="map")
-    if trigger == ids.TABLE_SORT:
-        return current.with_view(sort=events[trigger] or None)
     if trigger == ids.PROFILE:
         # Closing the profile on the map closes the cluster; another view keeps its subject.
         closed = not events[trigger] and current.tab == "map"
         return current.with_view(cluster=None) if closed else current
-    if trigger == ids.PROFILE_FIND:
-        return current.with_view(tab="partners")
     cluster = clicked_cluster(trigger, events)
     return current.with_view(cluster=cluster) if cluster in known else current
 

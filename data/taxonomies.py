@@ -12,6 +12,8 @@ from data.text import normalise_key, slugify
 TAXONOMIES_PATH = Path(__file__).parent / "files" / "taxonomies.json"
 # rapidfuzz WRatio score (0-100) from which a typo gets a "did you mean" suggestion.
 SUGGESTION_SCORE = 80
+# The label term of a cluster without an excellence label (shown as its display name).
+NO_LABEL = "none"
 
 
 @dataclass(frozen=True)

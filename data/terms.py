@@ -7,7 +7,7 @@ import pandas as pd
 
 from data.checks import Check, map_unique, problem_lines, unknown_reason
 from data.schema import TAXONOMY_COLUMNS, join_list, parse_offer, split_list
-from data.taxonomies import Vocabulary, vocabulary
+from data.taxonomies import NO_LABEL, Vocabulary, vocabulary
 
 TERM_NOUNS = {
     "ecosystems": "ecosystem",
@@ -36,7 +36,7 @@ def check_label(text: pd.DataFrame) -> Check:
     unknown = raw.notna() & label.isna()
     reasons = map_unique(raw[unknown], lambda v: unknown_reason("label", v, labels.suggest(v)))
     return Check(
-        {"label": label.mask(raw.isna(), "none")}, [problem_lines(unknown, "label", raw, reasons)]
+        {"label": label.mask(raw.isna(), NO_LABEL)}, [problem_lines(unknown, "label", raw, reasons)]
     )
 
 

@@ -27,6 +27,7 @@ SHOTS = {
     "partners": ((1280, 800), "?tab=partners&cluster=DEMO-0114"),
     "marketplace": ((1280, 800), "?ecosystem=health&tab=marketplace&side=need"),
     "insights": ((1280, 1000), "?scope=eu&tab=insights&focus=health"),
+    "compare": ((1280, 1000), "?tab=compare&areas=DE,FR,ES-56"),
 }
 
 
@@ -46,10 +47,12 @@ def main() -> None:
             if "tab=marketplace" in query:
                 page.wait_for_selector(f"#{ids.MARKET_LIST} li", timeout=30_000)
             else:
-                shown = {"partners": ids.PARTNER_MAP, "insights": ids.INSIGHT_MAP}.get(
-                    query.partition("tab=")[2].partition("&")[0], ids.MAP
-                )
-                page.wait_for_selector(f"#{shown} canvas", timeout=30_000)
+                shown = {"partners": f"#{ids.PARTNER_MAP} canvas",
+                         "insights": f"#{ids.INSIGHT_MAP} canvas",
+                         "compare": f"#{ids.COMPARE_MIX} .barlayer"}.get(
+                    query.partition("tab=")[2].partition("&")[0], f"#{ids.MAP} canvas"
+                )  # fmt: skip
+                page.wait_for_selector(shown, timeout=30_000)
             page.wait_for_load_state("networkidle")
             page.wait_for_function("() => !document.querySelector('[data-dash-is-loading]')")
             page.wait_for_timeout(2500)  # let MapLibre finish drawing the markers

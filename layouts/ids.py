@@ -92,6 +92,27 @@ INSIGHT_MAP_NOTE = "insight-map-note"
 INSIGHT_HEATMAP = "insight-heatmap"
 INSIGHT_TABLE = "insight-table"
 
+# Insights: strategic partnerships (network) and time
+NETWORK_HEADER = "network-header"
+NETWORK_MAP = "network-map"
+NETWORK_MATRIX = "network-matrix"
+NETWORK_LIST = "network-list"
+TIME_HEADER = "time-header"
+TIME_FOUNDED = "time-founded"
+TIME_EXPIRY_NOTE = "time-expiry-note"
+TIME_EXPIRY = "time-expiry"
+
+# Printed pages: the link they came from (set by assets/atlas.js).
+PRINT_LINK = "print-link"
+
+# Compare areas
+COMPARE_VIEW = "compare-view"
+COMPARE_AREAS = "compare-areas"
+COMPARE_NOTE = "compare-note"
+COMPARE_BODY = "compare-body"
+COMPARE_MIX = "compare-mix"
+COMPARE_LABELS = "compare-labels"
+
 # The element of each main view, by the page state's `tab`.
 VIEW_IDS = {"map": MAP_VIEW, "partners": PARTNER_VIEW, "marketplace": MARKET_VIEW,
-            "insights": INSIGHT_VIEW}  # fmt: skip
+            "insights": INSIGHT_VIEW, "compare": COMPARE_VIEW}  # fmt: skip

@@ -5,6 +5,7 @@ from dash import dcc, html
 
 from analysis.params import FilterParam
 from layouts import ids
+from layouts.compare import build_compare_view
 from layouts.filters import Options, build_filters
 from layouts.insights import build_insight_view
 from layouts.marketplace import build_market_view
@@ -53,6 +54,7 @@ def build_page(
             build_partner_view(),
             build_market_view(),
             build_insight_view(min_clusters=min_clusters),
+            build_compare_view(),
         ],
         className="atlas-main",
     )
@@ -124,6 +126,8 @@ def build_header(*, total: int, is_demo: bool) -> html.Header:
                 **{"aria-live": "polite"},
             ),
             notice,
+            # Filled on printing (assets/atlas.js): the page's link, filters included.
+            html.P(id=ids.PRINT_LINK, className="atlas-print-only small mb-0"),
             dbc.Button(
                 "Filters",
                 id=ids.FILTER_TOGGLE,

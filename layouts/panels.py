@@ -16,6 +16,15 @@ KPI_LABELS = (
     ("labelled_share", "With an excellence label", "{:.0%}"),
 )
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
+
+
+def download_config(name: str) -> dict:
+    """Return a chart's config with its modebar shown and a PNG download named `name`."""
+    return {**GRAPH_CONFIG, "displayModeBar": True,
+            "toImageButtonOptions": {"format": "png", "filename": f"cluster-atlas-{name}",
+                                     "scale": 2}}  # fmt: skip
+
+
 # Rows the table asks the server for at a time (AG Grid's infinite row model).
 TABLE_BLOCK = 100
 
@@ -25,7 +34,7 @@ def build_kpis(kpis: dict | None) -> html.Section:
     cards = [
         html.Div(
             [
-                html.Div(_kpi_text(kpis, key, fmt), className="atlas-kpi-value"),
+                html.Div(kpi_text(kpis, key, fmt), className="atlas-kpi-value"),
                 html.Div(label, className="atlas-kpi-label"),
             ],
             className="atlas-kpi",
@@ -36,7 +45,8 @@ def build_kpis(kpis: dict | None) -> html.Section:
     return html.Section(cards, id=ids.KPIS, className="atlas-kpis", **{"aria-label": "Key figures"})
 
 
-def _kpi_text(kpis: dict | None, key: str, fmt: str) -> str:
+def kpi_text(kpis: dict | None, key: str, fmt: str) -> str:
+    """Return one KPI as shown ("–" before the first update and for shares of no cluster)."""
     # A share of no cluster at all is not 0 %: it is undefined.
     if kpis is None or (kpis["clusters"] == 0 and key.endswith("_share")):
         return "–"

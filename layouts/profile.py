@@ -5,6 +5,7 @@ import pandas as pd
 from dash import html
 
 from data.schema import parse_offer
+from data.taxonomies import NO_LABEL, vocabulary
 
 OFFER_COLORS = {"Technology": "primary", "Business": "success", "R&D": "info"}
 
@@ -50,8 +51,8 @@ def build_profile_body(record: pd.Series, *, similar: list | None = None) -> htm
 
 def _facts(record: pd.Series) -> html.Dl:
     label = _text(record["label"])
-    if label == "none":
-        label = "No label"
+    if label == NO_LABEL:
+        label = vocabulary("labels").display_name(label)
     elif _given(record["label_valid_until"]):
         label += f" (valid until {record['label_valid_until']:%Y-%m-%d})"
     website = record["website"]

@@ -74,14 +74,12 @@ def _colour_values(
 ) -> tuple[pd.Series, dict[str, str]]:
     """Return each record's colour value and the value -> colour palette."""
     if color_by == "ecosystem":
-        terms = vocabulary("ecosystems").terms
         preferred = _preferred_ecosystems(ecosystems)
         chosen = [
             next((item for item in items if item in preferred), items[0] if len(items) else None)
             for items in records["ecosystems"]
         ]
-        palette = dict(zip(terms, theme.ECOSYSTEM_PALETTE, strict=True))
-        return pd.Series(chosen, index=records.index, dtype=object), palette
+        return pd.Series(chosen, index=records.index, dtype=object), theme.ECOSYSTEM_COLORS
     palettes = {"scope": theme.SCOPE_COLORS, "label": theme.LABEL_COLORS}
     return records[color_by].astype(object), palettes[color_by]
 

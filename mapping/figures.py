@@ -69,8 +69,7 @@ def make_cluster_map(
     figure = go.Figure(traces)
     figure.update_layout(
         template="atlas",
-        map={**theme.EUROPE_VIEW, "style": theme.map_style(tiles=tiles),
-             "layers": theme.base_layers(countries_url, tiles=tiles)},
+        map=theme.base_map(countries_url, tiles=tiles),
         # Legend clicks (trace visibility) persist only while the colour attribute stays.
         legend={"title": {"text": legend}, "uirevision": f"{mode}:{color_by}"},
         showlegend=mode == "points" and not records.empty,

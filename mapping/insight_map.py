@@ -46,8 +46,7 @@ def make_lq_map(
     figure = go.Figure([trace])
     figure.update_layout(
         template="atlas",
-        map={**theme.EUROPE_VIEW, "style": theme.map_style(tiles=tiles),
-             "layers": theme.base_layers(countries_url, tiles=tiles)},
+        map=theme.base_map(countries_url, tiles=tiles),
         uirevision="insights",
         clickmode="event",
     )  # fmt: skip

@@ -49,8 +49,7 @@ def make_partner_map(
     view = fit_view(all_lat, all_lon)
     figure.update_layout(
         template="atlas",
-        map={**(view or theme.EUROPE_VIEW), "style": theme.map_style(tiles=tiles),
-             "layers": theme.base_layers(countries_url, tiles=tiles)},
+        map=theme.base_map(countries_url, tiles=tiles, view=view),
         legend={"title": {"text": "<b>Partner map</b>"}, "y": 0.02, "yanchor": "bottom"},
         uirevision=f"partners:{origin['cluster_id']}",
         # A narrower map than fit_view assumes (a phone) frames these bounds itself.

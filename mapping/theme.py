@@ -22,6 +22,7 @@ ECOSYSTEM_PALETTE = (
     "#882E72", "#AE76A3", "#D1BBD7", "#1965B0", "#5289C7", "#7BAFDE", "#4EB265", "#90C987",
     "#CAE0AB", "#F7F054", "#F6C141", "#F1932D", "#E8601C", "#DC050C",
 )  # fmt: skip
+ECOSYSTEM_COLORS = dict(zip(vocabulary("ecosystems").terms, ECOSYSTEM_PALETTE, strict=True))
 OTHER_COLOR = "#5f6b78"
 GRID_COLOR = "#0072B2"
 # ColorBrewer YlGnBu (colour-blind safe, ordered in lightness): its light yellow start stands
@@ -92,6 +93,12 @@ def base_layers(countries_url: str, *, tiles: str | None = None) -> list[dict]:
     land = {"sourcetype": "geojson", "source": countries_url, "type": "fill",
             "color": LAND_COLOR, "below": "traces"}  # fmt: skip
     return [land, borders]
+
+
+def base_map(countries_url: str, *, tiles: str | None = None, view: dict | None = None) -> dict:
+    """Return a figure's `map` layout: the view (Europe by default), offline style and layers."""
+    return {**(view or EUROPE_VIEW), "style": map_style(tiles=tiles),
+            "layers": base_layers(countries_url, tiles=tiles)}  # fmt: skip
 
 
 def cluster_tint(color: str, *, amount: float = CLUSTER_TINT) -> str:

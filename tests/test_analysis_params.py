@@ -94,6 +94,18 @@ def test_events_change_the_state():
     assert selection_bbox({"lassoPoints": {"map": [[5, 1], [2, 6], [3, 3]]}}) == (2, 1, 5, 6)
 
 
+def test_compared_areas_are_the_first_five_chosen_and_a_link():
+    step = {"controls": {}, "view": {}, "known": {}}
+    state = PageState(tab="compare")
+    six = {ids.COMPARE_AREAS: ["DE", "FR", "ES-56", "IT", "PL", "NL"]}
+    chosen = next_state(state, ids.COMPARE_AREAS, events=six, **step)
+    assert chosen.areas == "DE,FR,ES-56,IT,PL"
+    assert chosen.to_query_string() == "?tab=compare&areas=DE,FR,ES-56,IT,PL"
+    assert PageState.parse({"tab": "compare", "areas": chosen.areas})[0] == chosen
+    cleared = next_state(chosen, ids.COMPARE_AREAS, events={ids.COMPARE_AREAS: []}, **step)
+    assert cleared.areas is None
+
+
 def test_heatmap_clicks_filter_by_the_cell_as_plotly_reports_it():
     # plotly.js reports a heatmap click with x, y and z, without the cell's customdata.
     click = {"points": [{"curveNumber": 0, "x": "DE", "y": "Energy-renewables", "z": 3}]}

@@ -74,10 +74,13 @@ def test_compare_reports_unknown_and_malformed_areas(client):
     body = client.get("/api/compare.json?areas=DE,XX").json
     assert [a["area"] for a in body["areas"]] == ["DE"]
     assert any("XX" in notice for notice in body["notices"])
-    for query in ("areas=DE", "areas=DE,FR,IT,ES,PL,NL", "areas=%3Cscript%3E,FR", ""):
+    for query in ("areas=DE,FR,IT,ES,PL,NL", "areas=%3Cscript%3E,FR", ""):
         response = client.get(f"/api/compare.json?{query}")
         assert response.status_code == 200 and response.json["areas"] == []
         assert response.json["notices"]
+    # One area is answered (a comparison is built one area at a time), with a notice.
+    single = client.get("/api/compare.json?areas=DE").json
+    assert [a["area"] for a in single["areas"]] == ["DE"] and single["notices"]
 
 
 def test_compare_lists_partnerships_and_their_target_countries(client):
@@ -106,3 +109,31 @@ def test_partnership_network_counts_shared_partnerships_between_countries(client
     assert body["nodes"] and body["targets"] and body["notices"] == []
     aimed = sum(len(p["targets"]) for p in body["partnerships"])
     assert sum(t["partnerships"] for t in body["targets"]) == aimed > 0
+
+
+def test_downloads_are_the_json_tables_with_the_export_guard(client):
+    network = client.get("/api/partnerships.json?scope=eu").json
+    csv = client.get("/api/partnerships.csv?scope=eu")
+    lines = csv.data.decode("utf-8-sig").strip().split("\r\n")
+    assert lines[0] == "partnership,members,countries,targets,cluster_ids"
+    assert len(lines) - 1 == len(network["partnerships"]) > 0
+    assert "attachment" in csv.headers["Content-Disposition"]
+    compare = client.get("/api/compare.csv?areas=DE,FR").data.decode("utf-8-sig")
+    body = client.get("/api/compare.json?areas=DE,FR").json
+    assert f"DE,Germany,kpi,clusters,{body['areas'][0]['kpis']['clusters']}" in compare
+    assert compare.count("\r\n") > 20
+
+
+def test_timeline_counts_every_filtered_cluster(client):
+    body = client.get("/api/timeline.json?scope=third-country&split=nope").json
+    third = (demo().records["scope"].astype(str) == "Third country").sum()
+    assert body["split"] == "scope" and any("split" in n for n in body["notices"])
+    founded = sum(r["count"] for r in body["years"])
+    assert founded + body["unknown_year"] == third
+    assert {r["group"] for r in body["years"]} == {"Third country"}
+    labels = body["labels"]
+    assert labels["labelled"] == sum(labels[k] for k in ("expired", "expiring", "later",
+                                                         "undated"))  # fmt: skip
+    assert sum(m["count"] for m in labels["months"]) == labels["expiring"]
+    years = client.get("/api/timeline.csv?split=ecosystem").data.decode("utf-8-sig")
+    assert years.startswith("year,group,count,cumulative")

@@ -48,7 +48,7 @@ def compare_areas(
             notices.append(f"ignored area {code}: no such country, region or NUTS-2 region")
             continue
         if level not in specialisations:
-            specialisations[level] = specialise(dataset.records, mask, by=LEVELS[level],
+            specialisations[level] = specialise(dataset, mask, by=LEVELS[level],
                                                 min_clusters=min_clusters).rows  # fmt: skip
         facet = dataset.facets[level]
         inside = mask & facet.select([code])
@@ -62,8 +62,9 @@ def _summary(dataset: Dataset, inside: np.ndarray, code: str, level: str, rows) 
     mine = rows[rows["area"] == code].sort_values(["lq", "count"], ascending=False)
     labels = dataset.option_counts("label", inside)
     clusters = int(inside.sum())
-    partnerships = Counter(p for names in dataset.records.loc[inside, "partnerships"]
-                           for p in names)  # fmt: skip
+    joined = dataset.facets["partnership"]
+    partnerships = Counter({joined.labels[i]: int(n) for i, n in
+                            enumerate(joined.counts(inside)) if n})  # fmt: skip
     targets = Counter(t for name in partnerships for t in partnership_targets(name))
     return {
         "area": code,

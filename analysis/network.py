@@ -9,7 +9,7 @@ partnership's first MEMBER_IDS members (`members` counts them all). A node's `la
 the median place of all the data set's clusters in that country (where its links are drawn).
 """
 
-from collections import Counter, defaultdict
+from collections import Counter
 from itertools import combinations
 
 import numpy as np
@@ -25,33 +25,42 @@ MEMBER_IDS = 100
 
 def partnership_network(dataset: Dataset, mask: np.ndarray) -> dict:
     """Return partnerships, country nodes, country-to-country edges and target countries."""
-    records = dataset.records.loc[np.asarray(mask, dtype=bool)]
-    members: dict[str, list[str]] = defaultdict(list)  # partnership -> member cluster ids
-    countries: dict[str, set[str]] = defaultdict(set)  # partnership -> member countries
-    in_partnership: Counter = Counter()  # country -> clusters in any partnership
-    names = dict(zip(records["country_code"].astype(str), records["country"].astype(str),
-                     strict=False))  # fmt: skip
-    for cluster_id, code, partnerships in zip(
-        records["cluster_id"].astype(str),
-        records["country_code"].astype(str),
-        records["partnerships"],
-        strict=True,
-    ):
-        if partnerships:
-            in_partnership[code] += 1
-        for name in partnerships:
-            members[name].append(cluster_id)
-            countries[name].add(code)
+    mask = np.asarray(mask, dtype=bool)
+    facet, country = dataset.facets["partnership"], dataset.facets["country"]
+    # (record, partnership) pairs of the filtered records, in record order.
+    kept = mask[facet.item_rows]
+    rows, codes = facet.item_rows[kept], facet.codes[kept]
+    homes = country.codes[rows]
+    ids = dataset.records["cluster_id"].to_numpy()
+    members: dict[str, list[str]] = {}  # partnership -> its first member cluster ids
+    sizes: dict[str, int] = {}  # partnership -> members
+    countries: dict[str, set[str]] = {}  # partnership -> member countries
+    # One stable sort groups the pairs by partnership (record order kept within each).
+    order = np.argsort(codes, kind="stable")
+    present, starts = np.unique(codes[order], return_index=True)
+    groups = np.split(order, starts[1:]) if len(present) else []
+    for code, group in zip(present, groups, strict=True):
+        name = facet.labels[code]
+        sizes[name] = len(group)
+        members[name] = [str(i) for i in ids[rows[group[:MEMBER_IDS]]]]
+        countries[name] = {country.keys[c] for c in np.unique(homes[group]) if c >= 0}
+    # Clusters in any partnership, per country (a cluster once, whatever its partnerships).
+    first = np.unique(rows)
+    home = country.codes[first]
+    in_partnership = Counter({country.keys[c]: int(n) for c, n in
+                              enumerate(np.bincount(home[home >= 0], minlength=len(country.keys)))
+                              if n})  # fmt: skip
+    names = dict(zip(country.keys, country.labels, strict=True))
     per_country: Counter = Counter(c for codes in countries.values() for c in codes)
     edges: Counter = Counter()
     for codes in countries.values():
         edges.update(combinations(sorted(codes), 2))
     targets: Counter = Counter()
     listed = []
-    for name in sorted(members, key=lambda n: (-len(members[n]), n)):
+    for name in sorted(members, key=lambda n: (-sizes[n], n)):
         aimed = sorted(partnership_targets(name))
         targets.update(aimed)
-        listed.append({"name": name, "members": len(members[name]),
+        listed.append({"name": name, "members": sizes[name],
                        "countries": sorted(countries[name]), "targets": aimed,
                        "cluster_ids": members[name][:MEMBER_IDS]})  # fmt: skip
     places = dataset.derived("country_points", country_points)

@@ -48,7 +48,7 @@ def register(
     def specialisation_json() -> Response:
         page = open_page(store, request.args, features=features)
         state = page.state
-        result = specialise(page.dataset.records, page.mask, by=state.by, weight=state.weight,
+        result = specialise(page.dataset, page.mask, by=state.by, weight=state.weight,
                             min_clusters=min_clusters)  # fmt: skip
         body = {
             "rows": result.records(),
@@ -66,7 +66,7 @@ def register(
     def specialisation_csv() -> Response:
         page = open_page(store, request.args, features=features)
         state = page.state
-        result = specialise(page.dataset.records, page.mask, by=state.by, weight=state.weight,
+        result = specialise(page.dataset, page.mask, by=state.by, weight=state.weight,
                             min_clusters=min_clusters)  # fmt: skip
         table = result.rows.assign(lq=result.rows["lq"].round(4))
         return _csv(table, f"specialisation-{state.by}", page.notices)
@@ -114,7 +114,7 @@ def register_network(server: Flask, store: DatasetStore, *, features: frozenset[
     def timeline_json() -> Response:
         page = open_page(store, request.args, features=features)
         split = page.state.split
-        years = founding_years(page.dataset.records, page.mask, split=split)
+        years = founding_years(page.dataset, page.mask, split=split)
         expiry = label_expiry(page.dataset.records, page.mask, today=date.today())
         return _json({"split": split, "years": years.records(), "unknown_year": years.unknown,
                       "labels": expiry.summary(), "filters": page.state.filters.to_query(),
@@ -123,7 +123,7 @@ def register_network(server: Flask, store: DatasetStore, *, features: frozenset[
     @server.get("/api/timeline.csv")
     def timeline_csv() -> Response:
         page = open_page(store, request.args, features=features)
-        years = founding_years(page.dataset.records, page.mask, split=page.state.split)
+        years = founding_years(page.dataset, page.mask, split=page.state.split)
         return _csv(years.rows, f"founding-years-by-{page.state.split}", page.notices)
 
 

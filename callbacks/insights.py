@@ -80,8 +80,7 @@ def render_insights(
 ) -> tuple:
     """Return the header, LQ map, map note, LQ heatmap and table rows of a page state."""
     state = page.state
-    records = page.dataset.records
-    result = specialise(records, page.mask, by=state.by, weight=state.weight,
+    result = specialise(page.dataset, page.mask, by=state.by, weight=state.weight,
                         min_clusters=min_clusters)  # fmt: skip
     rows = result.rows
     ecosystems = vocabulary("ecosystems").terms
@@ -106,7 +105,7 @@ def render_insights(
         rows
         if state.by == "country"
         else specialise(
-            records, page.mask, by="country", weight=state.weight, min_clusters=min_clusters
+            page.dataset, page.mask, by="country", weight=state.weight, min_clusters=min_clusters
         ).rows
     )
     focused = countries[countries["ecosystem"] == focus] if focus else countries.iloc[:0]
@@ -166,7 +165,7 @@ def render_network(page: Page, *, map_options: dict) -> tuple:
 def render_time(page: Page, *, today: date) -> tuple:
     """Return the time section's header, founding chart, expiry sentence and expiry chart."""
     state = page.state
-    years = founding_years(page.dataset.records, page.mask, split=state.split)
+    years = founding_years(page.dataset, page.mask, split=state.split)
     expiry = label_expiry(page.dataset.records, page.mask, today=today)
     choices = [("Split by", [(SPLIT_NAMES[s], _href(state.with_view(split=s)), state.split == s)
                              for s in SPLITS])]  # fmt: skip

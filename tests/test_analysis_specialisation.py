@@ -63,7 +63,7 @@ def naive(records, keep, *, by, weight, min_clusters):
 def test_specialisation_equals_a_row_by_row_computation(spec, by, weight, min_clusters):
     dataset = demo()
     keep = apply_filter(dataset, spec)
-    result = specialise(dataset.records, keep, by=by, weight=weight, min_clusters=min_clusters)
+    result = specialise(dataset, keep, by=by, weight=weight, min_clusters=min_clusters)
     expected = naive(dataset.records, keep, by=by, weight=weight, min_clusters=min_clusters)
     got = {(r["area"], r["ecosystem"]): r for r in result.records()}
     assert set(got) == set(expected)
@@ -77,7 +77,7 @@ def test_specialisation_equals_a_row_by_row_computation(spec, by, weight, min_cl
 def test_a_small_worked_example():
     dataset = demo()
     germany = dataset.records["country_code"].astype(str).to_numpy() == "DE"
-    result = specialise(dataset.records, germany | (np.arange(len(dataset)) < 50), by="country")
+    result = specialise(dataset, germany | (np.arange(len(dataset)) < 50), by="country")
     rows = result.rows
     assert (rows["count"] > 0).all() and rows["stars"].between(0, 3).all()
     assert set(rows.columns) == {"area", "area_name", "ecosystem", "count", "lq", "stars"}
@@ -86,5 +86,5 @@ def test_a_small_worked_example():
 
 def test_no_clusters_gives_no_rows():
     dataset = demo()
-    result = specialise(dataset.records, np.zeros(len(dataset), dtype=bool))
+    result = specialise(dataset, np.zeros(len(dataset), dtype=bool))
     assert result.rows.empty and result.areas == 0

@@ -8,6 +8,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from analysis.dataset import prepare
 from analysis.filters import apply_filter
 from analysis.timeline import founding_years, label_expiry
 from tests.filter_oracle import demo, filter_specs
@@ -39,7 +40,7 @@ def naive_years(records, keep, split):
 def test_founding_years_equal_a_row_by_row_count(spec, split):
     dataset = demo()
     keep = apply_filter(dataset, spec)
-    result = founding_years(dataset.records, keep, split=split)
+    result = founding_years(dataset, keep, split=split)
     pairs, running, unknown = naive_years(dataset.records, keep, split)
     got = {(r["year"], r["group"]): r["count"] for r in result.records()}
     assert got == pairs
@@ -92,6 +93,6 @@ def test_no_founding_year_is_counted_not_dropped():
     dataset = demo()
     records = dataset.records.copy()
     records.loc[:9, "founded"] = pd.NA
-    result = founding_years(records, np.ones(len(records), dtype=bool))
+    result = founding_years(prepare(records), np.ones(len(records), dtype=bool))
     assert result.unknown == 10
     assert result.rows.drop_duplicates("year")["cumulative"].max() == len(records) - 10

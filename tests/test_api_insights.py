@@ -25,7 +25,7 @@ def test_rows_are_the_analysis_of_the_filtered_clusters(client):
     body = client.get("/api/specialisation.json?scope=eu&by=region&weight=smes").json
     dataset = demo()
     keep = apply_filter(dataset, FilterSpec(scope=("eu",)))
-    expected = specialise(dataset.records, keep, by="region", weight="smes", min_clusters=3)
+    expected = specialise(dataset, keep, by="region", weight="smes", min_clusters=3)
     assert body["rows"] == expected.records() and body["rows"]
     assert (body["by"], body["weight"], body["min_clusters"]) == ("region", "smes", 3)
     assert body["filters"] == {"scope": "eu"} and body["notices"] == []
@@ -137,3 +137,11 @@ def test_timeline_counts_every_filtered_cluster(client):
     assert sum(m["count"] for m in labels["months"]) == labels["expiring"]
     years = client.get("/api/timeline.csv?split=ecosystem").data.decode("utf-8-sig")
     assert years.startswith("year,group,count,cumulative")
+
+
+def test_no_matching_clusters_give_an_empty_network_and_timeline(client):
+    network = client.get("/api/partnerships.json?q=zzzzzz").json
+    assert (network["partnerships"], network["nodes"], network["edges"],
+            network["targets"]) == ([], [], [], [])  # fmt: skip
+    timeline = client.get("/api/timeline.json?q=zzzzzz&split=ecosystem").json
+    assert timeline["years"] == [] and timeline["labels"]["labelled"] == 0

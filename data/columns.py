@@ -2,8 +2,8 @@
 
 The accepted headers are data (`data/files/column_aliases.json`); matching ignores case,
 accents, spaces and punctuation. Unknown headers are kept as extra fields under their original
-name; when two headers mean the same canonical column the first wins and the second stays an
-extra field (with a warning).
+name (and listed, so that the ingest report can name them); when two headers mean the same
+canonical column the first wins and the second stays an extra field (with a warning).
 """
 
 import json
@@ -20,10 +20,15 @@ ALIASES_PATH = Path(__file__).parent / "files" / "column_aliases.json"
 
 @dataclass(frozen=True)
 class ColumnMatch:
-    """New, unique column names (same order as the headers) and what went wrong matching."""
+    """New, unique column names (same order as the headers) and what went wrong matching.
+
+    `unrecognised` holds the headers, as written and each once, that are no alias at all (a
+    blank one as "column N"); a header that repeats a column already taken is warned about.
+    """
 
     names: tuple[str, ...]
     warnings: tuple[str, ...] = ()
+    unrecognised: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=4)
@@ -58,6 +63,7 @@ def match_columns(headers: Sequence[object]) -> ColumnMatch:
     """Name each header: its canonical column, or (if unknown or taken) a unique extra name."""
     names: list[str] = []
     warnings: list[str] = []
+    unrecognised: list[str] = []
     owner: dict[str, str] = {}
     for position, header in enumerate(headers, start=1):
         text = "" if header is None else str(header).strip()
@@ -66,13 +72,15 @@ def match_columns(headers: Sequence[object]) -> ColumnMatch:
             owner[column] = text
             names.append(column)
             continue
-        if column is not None:
+        if column is None:
+            unrecognised.append(text or f"column {position}")
+        else:
             warnings.append(
                 f'columns "{owner[column]}" and "{text}" both mean {column}; '
                 f'using "{owner[column]}" and keeping "{text}" as an extra field'
             )
         names.append(_extra_name(text or f"column {position}", taken=names))
-    return ColumnMatch(tuple(names), tuple(warnings))
+    return ColumnMatch(tuple(names), tuple(warnings), tuple(dict.fromkeys(unrecognised)))
 
 
 def _extra_name(header: str, *, taken: Sequence[str]) -> str:

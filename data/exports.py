@@ -9,7 +9,9 @@ CSV rules:
   A text cell that already begins with `'` gets one more, so reading back removes exactly one
   leading quote from every text cell that has one (`read_exported_csv`) and loses nothing.
   Numeric columns (member counts, founded, lat, lon) are numbers, never prefixed: a negative
-  longitude stays a number.
+  longitude stays a number. Any other table (`neutralise_table`: API tables, the ingest
+  command's OUT.csv and REJECTS.csv) gets the same guard on its text columns and on its header,
+  since the ingest command keeps a file's unknown column names.
 """
 
 import io
@@ -33,6 +35,8 @@ BOM = "\ufeff"
 LINE_END = "\r\n"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
+# A cell starting with a quote is quoted once more, so that reading back loses nothing.
+GUARDED_STARTS = (*FORMULA_STARTS, QUOTE)
 NUMERIC_COLUMNS = (*INT_COLUMNS, *FLOAT_COLUMNS)
 TEXT_COLUMNS = tuple(c for c in CANONICAL_COLUMNS if c not in NUMERIC_COLUMNS)
 CHUNK_ROWS = 5000
@@ -58,9 +62,17 @@ def _csv_text(frame: pd.DataFrame, *, header: bool) -> str:
 
 def table_csv(frame: pd.DataFrame) -> bytes:
     """Return any table (not canonical records) as CSV bytes with the same BOM and guard."""
-    text = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
-    body = _csv_text(_neutralised(frame, columns=text), header=True)
+    body = _csv_text(neutralise_table(frame), header=True)
     return (BOM + body).encode("utf-8")
+
+
+def neutralise_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return any table with a quote before every text cell and header a spreadsheet would run.
+
+    Columns of a numeric dtype are left as they are: a negative number stays a number.
+    """
+    text = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    return _neutralised(frame, columns=text).rename(columns=_guarded_label)
 
 
 def _neutralised(frame: pd.DataFrame, *, columns=TEXT_COLUMNS) -> pd.DataFrame:
@@ -68,9 +80,15 @@ def _neutralised(frame: pd.DataFrame, *, columns=TEXT_COLUMNS) -> pd.DataFrame:
     out = frame.copy()
     for column in columns:
         text = out[column].astype("string")
-        risky = text.str[:1].isin([*FORMULA_STARTS, QUOTE]).fillna(False)
+        risky = text.str[:1].isin(GUARDED_STARTS).fillna(False)
         out[column] = text.mask(risky, QUOTE + text)
     return out
+
+
+def _guarded_label(label: object) -> object:
+    # Labels that are not text (numbers, years) cannot run as formulas and are kept as they are.
+    risky = isinstance(label, str) and label.startswith(GUARDED_STARTS)
+    return QUOTE + label if risky else label
 
 
 def read_exported_csv(data: bytes) -> pd.DataFrame:

@@ -7,10 +7,11 @@ ingest.cli runs the command. Command line::
 
     python -m data.ingest INPUT -o OUT.csv [--rejects REJECTS.csv]
 
-prints `N rows read, A accepted, R rejected` (then the commonest reasons), writes the accepted
-rows as canonical CSV and, if asked, one line per problem of every rejected row. It exits 0
-when it ran, even with rejected rows, and 1 with a single `error: ...` line when the input
-cannot be read at all.
+prints `N rows read, A accepted, R rejected` (then the columns it did not recognise, how rows
+were placed and the commonest reasons), writes the accepted rows as canonical CSV and, if asked,
+one line per problem of every rejected row. Both files get the formula guard of the app's CSV
+downloads (data.exports): their cells come from the user's file. It exits 0 when it ran, even
+with rejected rows, and 1 with a single `error: ...` line when the input cannot be read at all.
 """
 
 import argparse
@@ -25,6 +26,7 @@ from tqdm import tqdm
 
 from data.columns import load_alias_lists, match_columns
 from data.errors import AtlasError, InputFileError
+from data.exports import CHUNK_ROWS, neutralise_table
 from data.places import Geocoder
 from data.readers import read_table
 from data.schema import to_text_frame
@@ -34,16 +36,25 @@ from data.validation import Locator, validate
 TOP_REASONS = 5
 # Inputs larger than this (about 10,000 rows) get a progress bar on stderr.
 LONG_INPUT_BYTES = 2_000_000
+# The report names at most this many unrecognised columns, each cut to this many characters:
+# a file of hundreds of unknown columns, or one with a whole paragraph as a header, still gives
+# one readable line.
+LISTED_COLUMNS = 20
+LISTED_CHARS = 60
 
 
 @dataclass(frozen=True)
 class IngestResult:
-    """Accepted canonical records, the rejects table, rows read and warnings about the file."""
+    """Accepted canonical records, the rejects table, rows read and warnings about the file.
+
+    `unrecognised` lists the file's headers that name no canonical column (kept as extra fields).
+    """
 
     records: pd.DataFrame
     rejects: pd.DataFrame
     rows_read: int
     warnings: tuple[str, ...] = ()
+    unrecognised: tuple[str, ...] = ()
 
     @property
     def accepted(self) -> int:
@@ -88,7 +99,11 @@ def read_records(
     report(STAGES[1])
     checked = validate(frame, locate=locate, geocode=geocode, problems=table.problems)
     return IngestResult(
-        checked.records, checked.rejects, len(frame), (*table.warnings, *match.warnings)
+        checked.records,
+        checked.rejects,
+        len(frame),
+        warnings=(*table.warnings, *match.warnings),
+        unrecognised=match.unrecognised,
     )
 
 
@@ -113,18 +128,20 @@ def print_error(error: AtlasError) -> None:
 
 
 def write_outputs(result: IngestResult, *, output: Path, rejects: Path | None) -> None:
-    """Write the accepted records as canonical CSV and, if asked, the rejects CSV."""
+    """Write the accepted records as canonical CSV and, if asked, the rejects CSV (guarded)."""
     _write_csv(to_text_frame(result.records), output)
     if rejects is not None:
         _write_csv(result.rejects, rejects)
 
 
 def describe(result: IngestResult) -> str:
-    """Return the report under the summary: placement quality, flags, top reject reasons."""
+    """Return the report under the summary: unknown columns, placement, flags, reject reasons."""
     records = result.records
     quality = records["geocode_quality"].value_counts().loc[lambda c: c > 0]
     flags = _flag_counts(records)
-    lines = ["placed by (geocode_quality):"]
+    # Unknown columns come first: a column that was not recognised explains many rejects.
+    lines = [line] if (line := unrecognised_line(result.unrecognised)) else []
+    lines += ["placed by (geocode_quality):"]
     lines += [f"  {count:>8,}  {name}" for name, count in quality.items()]
     lines += ["flags:"] + ([f"  {n:>8,}  {f}" for f, n in flags.items()] or ["         0  none"])
     reasons = reason_counts(result.rejects)
@@ -132,6 +149,23 @@ def describe(result: IngestResult) -> str:
         lines += ["top reasons for rejection:"]
         lines += [f"  {count:>8,}  {reason}" for reason, count in reasons.items()]
     return "\n".join(lines)
+
+
+def unrecognised_line(headers: Sequence[str]) -> str:
+    """Return the report line naming the columns no alias matched ("" when there are none)."""
+    if not headers:
+        return ""
+    shown = ", ".join(f'"{_printable(header)}"' for header in headers[:LISTED_COLUMNS])
+    if len(headers) > LISTED_COLUMNS:
+        shown += f" and {len(headers) - LISTED_COLUMNS} more"
+    return f"columns not recognised (kept as extra fields): {shown}"
+
+
+def _printable(header: str) -> str:
+    # Headers come from the user's file: control characters (line breaks, terminal escapes,
+    # right-to-left overrides) would garble the one-line report.
+    text = " ".join("".join(c if c.isprintable() else " " for c in header).split())
+    return text if len(text) <= LISTED_CHARS else text[: LISTED_CHARS - 1] + "…"
 
 
 def _flag_counts(records: pd.DataFrame) -> pd.Series:
@@ -178,8 +212,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    # Cells and unknown headers come from the user's file, and both files are meant to be
+    # opened in a spreadsheet: guard them as the app's downloads are, a chunk at a time so that
+    # a big file is never copied whole once more.
     try:
-        frame.to_csv(path, index=False, encoding="utf-8")
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            for start in range(0, max(len(frame), 1), CHUNK_ROWS):
+                chunk = neutralise_table(frame.iloc[start : start + CHUNK_ROWS])
+                chunk.to_csv(handle, index=False, header=start == 0)
     except OSError as error:
         raise AtlasError(f"cannot write {path}: {error.strerror}") from error
 

@@ -35,6 +35,11 @@ from data.text import normalise_key
 REJECT_COLUMNS = ("row", "name", "column", "value", "reason")
 COUNT_COLUMNS = ("sme_members", "large_company_members", "research_members", "employees")
 FIRST_YEAR = 1800
+# A member or employee count above this is a typo or a sentinel (2^63-1, 10^30), not a cluster.
+MAX_COUNT = 10_000_000
+# Websites become live links: only these schemes; a bare host name gets https:// in front.
+WEB_SCHEMES = ("http://", "https://")
+_BARE_HOST = r"(?i)[a-z0-9][a-z0-9.-]*\.[a-z]{2,}(?:[/?#]\S*)?"
 IN_NO_COUNTRY = "no country given and coordinates are in no country"
 # Return the ISO2 code (or None) of the country at each (lon, lat) point.
 Locator = Callable[[np.ndarray, np.ndarray], Sequence[str | None]]
@@ -78,7 +83,7 @@ def validate(
     checks = [
         check_name(text),
         coords, countries, places, check_numbers(text), check_dates(text), check_terms(text),
-        check_label(text), check_offers(text), check_ids(text, iso),
+        check_label(text), check_offers(text), check_ids(text, iso), check_website(text),
     ]  # fmt: skip
     found = [problems] if problems is not None else []
     found += [problem for check in checks for problem in check.problems]
@@ -114,6 +119,10 @@ def parse_whole(values: pd.Series) -> pd.Series:
     whole = text.str.fullmatch(_WHOLE).fillna(False).astype(bool)
     digits = text.str.replace(r"[.,]0+$", "", regex=True).where(whole)
     digits = digits.mask(grouped, text.str.replace(r"\D", "", regex=True))
+    # Parsed exactly: more digits than any plausible count is "too large", never wrapped
+    # through float64 into a negative Int64.
+    too_long = (digits.str.lstrip("0").str.len() > len(str(MAX_COUNT))).fillna(False)
+    digits = digits.mask(too_long.astype(bool), str(MAX_COUNT + 1))
     return pd.to_numeric(digits, errors="coerce").astype("Int64")
 
 
@@ -216,10 +225,28 @@ def _whole_numbers(raw: pd.Series, column: str) -> tuple[pd.Series, list[pd.Data
     number = per_unique(raw, parse_whole)
     negative = per_unique(raw, _is_negative).fillna(False).astype(bool)
     bad = raw.notna() & number.isna() & ~negative
-    return number, [
+    large = (number > MAX_COUNT).fillna(False).astype(bool)
+    return number.mask(large), [
         problem_lines(negative, column, raw, f"{column} is negative"),
         problem_lines(bad, column, raw, f"{column} is not a whole number"),
+        problem_lines(large, column, raw, f"{column} is implausibly large (over {MAX_COUNT:,})"),
     ]
+
+
+def check_website(text: pd.DataFrame) -> Check:
+    """Keep http(s) websites; put https:// before a bare host name; reject other schemes.
+
+    A website becomes a live link in the profile and the exports: `javascript:`, `data:`,
+    `//host` or any other scheme would be a link to something else than a web page.
+    """
+    raw = text["website"]
+    value = raw.str.strip()
+    web = value.str.lower().str.startswith(WEB_SCHEMES).fillna(False).astype(bool)
+    bare = value.str.fullmatch(_BARE_HOST).fillna(False).astype(bool) & ~web
+    fixed = value.where(web).fillna(("https://" + value).where(bare))
+    bad = raw.notna() & (value != "") & fixed.isna()
+    reason = "website is not a web address (only http:// or https:// links are kept)"
+    return Check({"website": fixed.astype("string")}, [problem_lines(bad, "website", raw, reason)])
 
 
 def check_dates(text: pd.DataFrame) -> Check:

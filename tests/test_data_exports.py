@@ -9,7 +9,15 @@ import pytest
 
 from analysis.dataset import prepare
 from analysis.filters import FilterSpec, apply_filter
-from data.exports import iter_csv, iter_geojson, read_exported_csv, to_geojson, write_csv
+from data.exports import (
+    iter_csv,
+    iter_geojson,
+    neutralise_table,
+    read_exported_csv,
+    table_csv,
+    to_geojson,
+    write_csv,
+)
 from data.schema import CANONICAL_COLUMNS, conform
 from ingest.pipeline import load_records
 from settings import DEMO_DATA_PATH
@@ -54,6 +62,16 @@ def test_formula_cells_get_a_leading_quote(risky, index):
 def test_numbers_stay_numbers(risky):
     row = _cells(write_csv(risky))[0]
     assert (row["lon"], row["lat"], row["sme_members"]) == ("-3.7", "40.4", "12")
+
+
+def test_any_table_gets_the_guard_on_text_cells_and_header():
+    table = pd.DataFrame({"area": RISKY, "share": [-0.5] * len(RISKY), "=x": ["safe"] * len(RISKY)})
+    guarded = neutralise_table(table)
+    assert guarded.columns.tolist() == ["area", "share", "'=x"]
+    assert guarded["area"].tolist() == ["'" + text for text in RISKY]
+    assert guarded["share"].tolist() == [-0.5] * len(RISKY)
+    rows = _cells(table_csv(table))
+    assert rows[0] == {"area": "'" + RISKY[0], "share": "-0.5", "'=x": "safe"}
 
 
 def test_risky_cells_read_back_unchanged(risky):

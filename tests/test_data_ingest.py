@@ -1,5 +1,6 @@
 """The ingest command and library: every fixture ends up accepted, rejected, or refused cleanly."""
 
+import csv
 import re
 from datetime import date
 from pathlib import Path
@@ -8,7 +9,8 @@ import pandas as pd
 import pytest
 
 from data.errors import InputFileError
-from data.ingest import IngestResult, reason_counts
+from data.exports import FORMULA_STARTS, read_exported_csv
+from data.ingest import IngestResult, reason_counts, unrecognised_line
 from data.schema import CANONICAL_COLUMNS
 from ingest.cli import main
 from ingest.pipeline import ingest_file, load_records
@@ -70,6 +72,10 @@ BAD_VALUE_PROBLEMS = {
     (19, "lat", "coordinates or city + country are required"),
     (20, "country", 'unknown country "Germny" (did you mean "Germany"?)'),
 }  # fmt: skip
+# Spreadsheet formulas (OWASP CSV injection) as a user's file may hold them.
+FORMULAS = ["=cmd|' /C calc'!A0", "@SUM(1+1)", "+1+1", "-1+1"]
+PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+UNRECOGNISED = "columns not recognised (kept as extra fields): "
 
 
 @pytest.mark.parametrize(("name", "read", "accepted", "rejected"), READABLE,
@@ -142,6 +148,8 @@ def test_ingest_keeps_extra_fields_and_warns_about_duplicate_headers(fixtures_di
     assert result.records["label"].tolist() == ["Gold", "none", "Bronze"]
     assert result.records["cluster_id"].tolist() == ["C4", "C5", "C6"]
     assert any("both mean name" in warning for warning in result.warnings)
+    # The second name column is a duplicate (warned about), not an unknown column.
+    assert result.unrecognised == ("Notes",)
 
 
 def test_rows_without_country_get_it_from_their_coordinates(fixtures_dir: Path) -> None:
@@ -284,3 +292,73 @@ def test_load_records_reports_left_out_rows(fixtures_dir: Path, caplog) -> None:
     assert len(records) == 3
     assert "19 rows read, 3 accepted, 16 rejected" in caplog.text
     assert "--rejects" in caplog.text
+
+
+def test_command_names_the_columns_it_did_not_recognise(fixtures_dir: Path, tmp_path, capsys):
+    assert main([str(fixtures_dir / "messy_headers.xlsx"), "-o", str(tmp_path / "o.csv")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == UNRECOGNISED + '"Notes"'
+    assert main([str(fixtures_dir / "utf8_bom.csv"), "-o", str(tmp_path / "o.csv")]) == 0
+    assert UNRECOGNISED not in capsys.readouterr().out
+
+
+def test_command_cuts_a_long_list_of_unrecognised_columns(tmp_path: Path, capsys) -> None:
+    long, escape, broken = "Anmerkungen " * 8, "\x1b[31mRot\x1b[0m", "Zeile\nzwei"
+    unknown = [long, escape, broken] + [f"Spalte {i}" for i in range(1, 21)]
+    path = tmp_path / "many.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["name", "country", "lat", "lon", *unknown])
+        writer.writerow(["Silicon Saxony", "DE", "51.0504", "13.7373", *["v"] * len(unknown)])
+    assert main([str(path), "-o", str(tmp_path / "o.csv")]) == 0
+    out = capsys.readouterr().out
+    (line,) = [line for line in out.splitlines() if line.startswith(UNRECOGNISED)]
+    shown = [f'"{long.strip()[:59]}…"', '"[31mRot [0m"', '"Zeile zwei"']
+    shown += [f'"Spalte {i}"' for i in range(1, 18)]
+    assert line == UNRECOGNISED + ", ".join(shown) + " and 3 more"
+    assert "\x1b" not in out
+
+
+@pytest.mark.parametrize(
+    ("headers", "line"),
+    [((), ""), (("Notes",), UNRECOGNISED + '"Notes"'),
+     (("a\tb", "c" * 61), UNRECOGNISED + '"a b", "' + "c" * 59 + '…"')],
+)  # fmt: skip
+def test_unrecognised_line(headers: tuple[str, ...], line: str) -> None:
+    assert unrecognised_line(headers) == line
+
+
+def test_command_outputs_are_safe_to_open_in_a_spreadsheet(tmp_path: Path) -> None:
+    places = [("ES", "43.2630", "-2.9350"), ("PT", "41.1579", "-8.6291"),
+              ("DE", "51.0504", "13.7373"), ("FR", "48.8566", "2.3522")]  # fmt: skip
+    rows = [[f, f, f, *place, "12", f] for f, place in zip(FORMULAS, places, strict=True)]
+    rows += [[f"{FORMULAS[0]} again", "", "", "DE", "51.05", "13.73", "-1+1", ""],
+             [f"{FORMULAS[1]} again", "", "", "DE", "=1+1", "13.73", "", ""]]  # fmt: skip
+    source, out, rejects = tmp_path / "formulas.csv", tmp_path / "out.csv", tmp_path / "rej.csv"
+    with source.open("w", encoding="utf-8", newline="") as handle:
+        header = ["name", "description", "city", "country", "lat", "lon", "sme_members", "@notes"]
+        csv.writer(handle).writerows([header, *rows])
+    assert main([str(source), "-o", str(out), "--rejects", str(rejects)]) == 0
+    accepted, problems = _csv_cells(out), _csv_cells(rejects)
+    assert _runnable(accepted) == [] and _runnable(problems) == []
+    assert [row["name"] for row in accepted] == ["'" + formula for formula in FORMULAS]
+    assert [row["city"] for row in accepted] == ["'" + formula for formula in FORMULAS]
+    assert [row["'@notes"] for row in accepted] == ["'" + formula for formula in FORMULAS]
+    assert [row["lon"] for row in accepted] == ["-2.935", "-8.6291", "13.7373", "2.3522"]
+    assert [row["sme_members"] for row in accepted] == ["12"] * 4
+    assert {(row["column"], row["value"]) for row in problems} == {
+        ("sme_members", "'-1+1"), ("lat", "'=1+1"),
+    }  # fmt: skip
+    # The guard is the app's: its reader of exported CSV takes the quotes off again.
+    assert read_exported_csv(out.read_bytes())["description"].tolist() == FORMULAS
+
+
+def _csv_cells(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _runnable(rows: list[dict[str, str]]) -> list[str]:
+    """Return the cells (header included) a spreadsheet would run as formulas."""
+    cells = [*rows[0]] + [cell for row in rows for cell in row.values()] if rows else []
+    return [c for c in cells if c.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(c)]

@@ -239,6 +239,13 @@ def test_match_columns_warning_names_both_headers() -> None:
     assert '"Cluster name"' in warning and '"Organisation"' in warning and "extra" in warning
 
 
+def test_match_columns_lists_unrecognised_headers_once() -> None:
+    match = match_columns(["Name", "Notes", "", "Name", "Notes", " Remarks "])
+    # A repeated known header is warned about, not unrecognised; a blank one is named by position.
+    assert match.unrecognised == ("Notes", "column 3", "Remarks")
+    assert match_columns(["name", "lat", "lon"]).unrecognised == ()
+
+
 def test_alias_file_names_only_canonical_columns_without_clashes() -> None:
     assert set(load_alias_lists()) <= set(CANONICAL_COLUMNS)
     assert load_aliases()["cluster organisation name"] == "name"

@@ -58,6 +58,12 @@ ACCEPTED = [
     ({"ecosystems": "Digital | Health"}, "ecosystems", ("Digital", "Health")),
     ({"ecosystems": "Digital; digital"}, "ecosystems", ("Digital",)),
     ({"sectors": "automotive"}, "sectors", ("Automotive",)),
+    ({"sme_members": "10000000"}, "sme_members", 10_000_000),
+    ({"employees": "0" * 30 + "12"}, "employees", 12),
+    ({"website": "http://ok.example"}, "website", "http://ok.example"),
+    ({"website": " HTTPS://OK.EXAMPLE/a?b=c "}, "website", "HTTPS://OK.EXAMPLE/a?b=c"),
+    ({"website": "www.example.org"}, "website", "https://www.example.org"),
+    ({"website": "example.org/cluster"}, "website", "https://example.org/cluster"),
     ({"emerging_industries": "blue growth"}, "emerging_industries", ("Blue growth",)),
     ({"label": "gold"}, "label", "Gold"),
     ({"label": None}, "label", "none"),
@@ -71,6 +77,8 @@ ACCEPTED = [
     ({"acronym": "BC", "website": "https://x.example"}, "website", "https://x.example"),
 ]  # fmt: skip
 
+BIG = "sme_members is implausibly large (over 10,000,000)"
+WEB = "website is not a web address (only http:// or https:// links are kept)"
 REJECTED = [
     ({"name": None}, "name", "name is required"),
     ({"lat": "123", "lon": "200"}, "lat", "lat is outside [-90, 90]"),
@@ -99,6 +107,13 @@ REJECTED = [
     ({"founded": "1700"}, "founded", f"founded is not a plausible year (1800-{YEAR})"),
     ({"founded": str(YEAR + 1)}, "founded", f"founded is not a plausible year (1800-{YEAR})"),
     ({"founded": "19x0"}, "founded", "founded is not a whole number"),
+    ({"sme_members": "10000001"}, "sme_members", BIG),
+    ({"sme_members": str(2**63 - 1)}, "sme_members", BIG),
+    ({"sme_members": "1" + "0" * 30}, "sme_members", BIG),
+    ({"website": "javascript:alert(1)"}, "website", WEB),
+    ({"website": "data:text/html,<b>x</b>"}, "website", WEB),
+    ({"website": "//evil.example"}, "website", WEB),
+    ({"website": "ftp://files.example"}, "website", WEB),
     ({"updated": "31/02/2024"}, "updated", "updated is not a date (use YYYY-MM-DD or DD/MM/YYYY)"),
     ({"updated": "2024-13-01"}, "updated", "updated is not a date (use YYYY-MM-DD or DD/MM/YYYY)"),
     ({"updated": "03/15/2024"}, "updated", "updated is not a date (use YYYY-MM-DD or DD/MM/YYYY)"),

@@ -10,6 +10,7 @@ import api.insights
 import api.marketplace
 import api.partners
 import api.routes
+import api.security
 import callbacks.compare
 import callbacks.dashboard
 import callbacks.insights
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     callbacks.compare.register(app, store, features=features,
                                min_clusters=settings.star_min_clusters)  # fmt: skip
     callbacks.layout.register(app)
+    api.security.secure(app, max_upload_mb=settings.max_upload_mb, tiles=settings.tiles)
     return app
 
 

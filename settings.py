@@ -67,6 +67,13 @@ class Settings:
         flag="--star-min-clusters",
         bounds=(1, 100_000, "a number of clusters"),
     )
+    max_upload_mb: int = _setting(
+        50,
+        "Largest request body the server accepts, in MB (the size of an uploaded file; a "
+        "larger request is refused with 413).",
+        flag="--max-upload-mb",
+        bounds=(1, 2048, "a size in MB"),
+    )
     debug: bool = _setting(False, "Dash debug mode (dev tools, hot reload).", flag="--debug")
 
     @property

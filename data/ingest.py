@@ -114,6 +114,9 @@ def reason_counts(rejects: pd.DataFrame, *, top: int = TOP_REASONS) -> pd.Series
     return kinds.value_counts().head(top)
 
 
+ERROR_CHARS = 300
+
+
 def print_report(result: IngestResult) -> None:
     """Print the summary and the report to stdout, then the file's warnings to stderr."""
     print(result.summary())
@@ -124,7 +127,13 @@ def print_report(result: IngestResult) -> None:
 
 def print_error(error: AtlasError) -> None:
     """Print an error as the command's one `error: ...` line on stderr."""
-    print(f"error: {' '.join(str(error).split())}", file=sys.stderr)
+    print(f"error: {one_line(str(error))}", file=sys.stderr)
+
+
+def one_line(message: str, *, limit: int = ERROR_CHARS) -> str:
+    """Return a message on one line, cut to `limit` characters (a value may be megabytes)."""
+    text = " ".join(message.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def write_outputs(result: IngestResult, *, output: Path, rejects: Path | None) -> None:

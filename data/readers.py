@@ -18,6 +18,8 @@ import codecs
 import csv
 import io
 import json
+import re
+import stat
 import zipfile
 from collections import Counter
 from collections.abc import Sequence
@@ -49,6 +51,17 @@ LEGACY_ENCODINGS = (
 # How far down a sheet to look for the header row (title lines often sit above it).
 HEADER_SEARCH_ROWS = 10
 SAMPLE_CHARS = 64 * 1024
+# Bounds that keep a hostile file from taking unbounded time or memory (each refusal is one
+# clear line): the file's size, its rows and columns, and a workbook's unpacked size.
+MAX_INPUT_BYTES = 1024 * 1024 * 1024
+MAX_ROWS = 5_000_000
+MAX_COLUMNS = 2_000
+# A workbook unpacks to a few times its size; a zip bomb to thousands of times.
+UNPACK_RATIO, UNPACK_FLOOR = 50, 64 * 1024 * 1024
+# A spreadsheet's trailing formatted-but-empty rows end the table after this many in a row.
+EMPTY_ROWS_END = 10_000
+# Share of NUL bytes from which a file is binary, not text with a few stray NULs.
+BINARY_NULS = 0.01
 
 
 @dataclass(frozen=True)
@@ -93,12 +106,16 @@ def read_xlsx(path: Path) -> RawTable:
     from openpyxl.utils.exceptions import InvalidFileException
 
     _read_bytes(path)
+    _check_unpacked(path)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as error:
         raise InputFileError(f"cannot read {path.name}: not a valid Excel workbook") from error
     try:
-        rows = list(_pick_sheet(book.worksheets).iter_rows(min_row=1, values_only=True))
+        sheet = _pick_sheet(book.worksheets)
+        # The stored dimension may claim a million rows of 16,384 columns: read the real cells.
+        sheet.reset_dimensions()
+        rows = _sheet_rows(sheet, name=path.name)
         grid = pd.DataFrame(_padded(rows), index=pd.RangeIndex(1, len(rows) + 1), dtype=object)
         return _table_from_grid(_as_text(grid), name=path.name)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
@@ -113,7 +130,10 @@ def read_geojson(path: Path) -> RawTable:
         document = json.loads(decode_text(_read_bytes(path), name=path.name))
     except json.JSONDecodeError as error:
         raise InputFileError(f"cannot read {path.name}: invalid JSON ({error})") from error
+    except RecursionError as error:
+        raise InputFileError(f"cannot read {path.name}: JSON nested too deeply") from error
     features = _features(document, name=path.name)
+    _check_rows(len(features), name=path.name)
     rows = pd.RangeIndex(1, len(features) + 1, name="row")
     lon, lat, problems = [], [], []
     for number, feature in zip(rows, features, strict=True):
@@ -132,27 +152,60 @@ def read_parquet(path: Path) -> RawTable:
     """Read a Parquet file; typed cells are turned into text."""
     _read_bytes(path)
     try:
+        rows = pq.ParquetFile(path).metadata.num_rows
+        _check_rows(rows, name=path.name)
         frame = pq.read_table(path).to_pandas()
-    except (pyarrow.ArrowException, OSError, ValueError) as error:
+    except (pyarrow.ArrowException, OSError, ValueError, TypeError) as error:
         raise InputFileError(f"cannot read {path.name}: not a valid Parquet file") from error
     frame.index = pd.RangeIndex(1, len(frame) + 1, name="row")
     return RawTable(_as_text(frame))
 
 
 def decode_text(data: bytes, *, name: str) -> str:
-    """Decode file bytes: UTF-8 (BOM or not) first, then a detected legacy code page."""
+    """Decode file bytes: UTF-8 (BOM or not) first, then a detected legacy code page.
+
+    A few stray NUL bytes are removed (a file full of them is binary); a file that is UTF-8
+    except for some lines is decoded line by line (those lines as cp1252).
+    """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16")
-    if b"\x00" in data[:SAMPLE_CHARS]:
+    if data.count(b"\x00") > BINARY_NULS * len(data):
         raise InputFileError(f"cannot read {name}: binary data, not a text file")
+    data = data.replace(b"\x00", b"")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = _decode_legacy(data)
+        text = _decode_mixed(data) if _mostly_utf8(data) else _decode_legacy(data)
     controls = sum(ch < " " and ch not in "\t\r\n" for ch in text[:SAMPLE_CHARS])
     if controls > 0.01 * min(len(text), SAMPLE_CHARS):
         raise InputFileError(f"cannot read {name}: binary data, not a text file")
     return text
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Tell whether the file's non-ASCII lines are mostly valid UTF-8 (a mixed file)."""
+    lines = [line for line in data.split(b"\n") if not line.isascii()]
+    good = sum(_is_utf8(line) for line in lines)
+    return good > 0 and good >= len(lines) / 2
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _decode_mixed(data: bytes) -> str:
+    """Decode line by line: UTF-8 where it is valid, cp1252 (else Latin-1) elsewhere."""
+    lines = []
+    for line in data.removeprefix(codecs.BOM_UTF8).split(b"\n"):
+        if _is_utf8(line):
+            lines.append(line.decode("utf-8"))
+        else:
+            lines.append(line.decode("cp1252", errors="replace"))
+    return "\n".join(lines)
 
 
 def sniff_delimiter(text: str) -> str:
@@ -193,20 +246,75 @@ def _decode_legacy(data: bytes) -> str:
 
 
 def _read_bytes(path: Path) -> bytes:
+    """Return a regular file's bytes, refusing pipes, devices, folders and oversized files."""
     try:
-        data = path.read_bytes()
+        info = path.stat()
     except FileNotFoundError as error:
         raise InputFileError(f"cannot read {path.name}: no such file") from error
-    except IsADirectoryError as error:
-        raise InputFileError(f"cannot read {path.name}: is a directory") from error
     except OSError as error:
         raise InputFileError(f"cannot read {path.name}: {error.strerror}") from error
-    if not data.strip():
+    if stat.S_ISDIR(info.st_mode):
+        raise InputFileError(f"cannot read {path.name}: is a directory")
+    if not stat.S_ISREG(info.st_mode):
+        # A named pipe would block forever, /dev/zero never end.
+        raise InputFileError(f"cannot read {path.name}: not a regular file")
+    if info.st_size > MAX_INPUT_BYTES:
+        raise InputFileError(
+            f"cannot read {path.name}: {info.st_size / 1e6:,.0f} MB is over the limit of "
+            f"{MAX_INPUT_BYTES / 1e6:,.0f} MB"
+        )
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_INPUT_BYTES + 1)
+    except OSError as error:
+        raise InputFileError(f"cannot read {path.name}: {error.strerror}") from error
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputFileError(f"cannot read {path.name}: over the size limit")
+    if not data.strip() or not data.removeprefix(codecs.BOM_UTF8).strip():
         raise InputFileError(f"cannot read {path.name}: file is empty")
     return data
 
 
+def _check_rows(rows: int, *, name: str) -> None:
+    if rows > MAX_ROWS:
+        raise InputFileError(f"cannot read {name}: {rows:,} rows is over the limit of {MAX_ROWS:,}")
+
+
+def _check_unpacked(path: Path) -> None:
+    """Refuse a workbook that unpacks to far more than workbooks do (a zip bomb)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as error:
+        raise InputFileError(f"cannot read {path.name}: not a valid Excel workbook") from error
+    if unpacked > max(UNPACK_FLOOR, UNPACK_RATIO * path.stat().st_size):
+        raise InputFileError(
+            f"cannot read {path.name}: it unpacks to {unpacked / 1e6:,.0f} MB, over the limit"
+        )
+
+
+def _sheet_rows(sheet, *, name: str) -> list[tuple]:
+    """Return a sheet's rows, trailing empty cells cut, within MAX_ROWS x MAX_COLUMNS."""
+    rows, empty_run = [], 0
+    for row in sheet.iter_rows(min_row=1, values_only=True):
+        end = len(row)
+        while end and row[end - 1] is None:
+            end -= 1
+        if end > MAX_COLUMNS:
+            raise InputFileError(f"cannot read {name}: more than {MAX_COLUMNS:,} columns")
+        empty_run = 0 if end else empty_run + 1
+        if empty_run > EMPTY_ROWS_END:
+            break  # formatted-but-empty rows to the sheet's end: the table is over
+        rows.append(row[:end])
+        _check_rows(len(rows), name=name)
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
+
+
 def _pick_sheet(sheets: Sequence) -> object:
+    # A hidden sheet is not what the user sees in the workbook: visible sheets only.
+    sheets = [s for s in sheets if getattr(s, "sheet_state", "visible") == "visible"] or sheets
     for sheet in sheets:
         rows = sheet.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS, values_only=True)
         if any(_has_name_column(row) for row in rows):
@@ -225,7 +333,15 @@ def _csv_grid(text: str, delimiter: str, *, name: str) -> pd.DataFrame:
             io.StringIO(text), sep=delimiter, header=None, dtype=object, na_filter=False,
             skip_blank_lines=False, engine="c",
         )  # fmt: skip
-    except pd.errors.ParserError:
+    except pd.errors.ParserError as error:
+        unclosed = re.search(r"EOF inside string starting at row (\d+)", str(error))
+        if unclosed:
+            # Everything after the open quote would become one cell: rows lost without a word.
+            row = int(unclosed.group(1)) + 1
+            raise InputFileError(
+                f"cannot read {name}: broken CSV (the quoted cell opened on row {row} is never "
+                "closed)"
+            ) from error
         # The fast parser refuses rows longer than the first one; the csv module takes them all
         # so that they can be reported rather than lost.
         try:
@@ -233,6 +349,9 @@ def _csv_grid(text: str, delimiter: str, *, name: str) -> pd.DataFrame:
         except csv.Error as error:
             raise InputFileError(f"cannot read {name}: broken CSV ({error})") from error
         grid = pd.DataFrame(_padded(rows), dtype=object)
+    if grid.shape[1] > MAX_COLUMNS:
+        raise InputFileError(f"cannot read {name}: more than {MAX_COLUMNS:,} columns")
+    _check_rows(len(grid), name=name)
     grid.index = pd.RangeIndex(1, len(grid) + 1)
     return grid
 

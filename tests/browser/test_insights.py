@@ -52,6 +52,12 @@ def test_region_areas_and_smes_weight_are_links(watched_page, live_server):
     page.goto(f"{live_server}/?tab=insights")
     page.get_by_role("link", name="Regions").click()
     page.wait_for_function("() => location.search === '?tab=insights&by=region'")
+    # The header is drawn anew for the new link: click its new "Member SMEs", not the old one.
+    page.wait_for_function(
+        f"() => [...document.querySelectorAll('#{ids.INSIGHT_HEADER} a')]"
+        ".some(a => a.search === '?tab=insights&by=region&weight=smes')",
+        timeout=30_000,
+    )
     page.get_by_role("link", name="Member SMEs").click()
     page.wait_for_function("() => location.search === '?tab=insights&by=region&weight=smes'")
     note = page.locator(f"#{ids.INSIGHT_MAP_NOTE}")

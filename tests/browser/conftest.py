@@ -26,6 +26,18 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": ARGS}
 
 
+# Playwright evaluates string predicates (wait_for_function) with eval in the page, which the
+# app's Content-Security-Policy rightly forbids: the tests bypass it, and test_csp.py opens
+# every view under the real policy without any eval of its own.
+BYPASS_CSP = {"bypass_csp": True}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """Let the tests' own scripts run whatever the page's Content-Security-Policy says."""
+    return {**browser_context_args, **BYPASS_CSP}
+
+
 def serve(app: Dash) -> Iterator[str]:
     """Serve a Dash app from a background thread; yield its base URL, then stop it."""
     server = make_server("127.0.0.1", 0, app.server, threaded=True)

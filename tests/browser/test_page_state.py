@@ -8,6 +8,7 @@ import pytest
 from analysis.filters import FilterSpec
 from analysis.table import sort_positions, table_rows
 from layouts import ids
+from tests.browser.conftest import BYPASS_CSP
 from tests.browser.test_dashboard import (
     GRAPH,
     IDLE,
@@ -206,7 +207,7 @@ def test_colour_choice_is_disabled_where_it_does_nothing(watched_page, live_serv
 
 
 def test_the_profile_copies_its_own_link(browser, live_server):
-    context = browser.new_context()
+    context = browser.new_context(**BYPASS_CSP)
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
     page = context.new_page()
     errors = []

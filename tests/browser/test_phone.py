@@ -6,6 +6,7 @@ import pytest
 
 from analysis.charts import EMPTY_MESSAGE
 from layouts import ids
+from tests.browser.conftest import BYPASS_CSP
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -43,7 +44,7 @@ def overlap(a: dict, b: dict) -> bool:
 @pytest.fixture(scope="module")
 def phone(browser, live_server) -> Iterator[tuple]:
     """Yield (page, console errors) of a 390 x 844 page with the demo data drawn, opened once."""
-    context = browser.new_context(viewport=PHONE)
+    context = browser.new_context(viewport=PHONE, **BYPASS_CSP)
     page, errors = context.new_page(), []
     page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
     page.on("pageerror", lambda exc: errors.append(str(exc)))

@@ -115,7 +115,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     app.run(host=settings.host, port=settings.port, debug=settings.debug,
-            dev_tools_disable_version_check=True)  # fmt: skip
+            dev_tools_disable_version_check=True,
+            request_handler=api.security.QuietRequestHandler)  # fmt: skip
     return 0
 
 

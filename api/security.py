@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from dash import Dash
 from flask import Response, jsonify, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.serving import WSGIRequestHandler
 
 SERVER_NAME = "Cluster Atlas"
 # Dash's callback route: its body must be the JSON object the renderer sends.
@@ -105,3 +106,17 @@ def callback_problem(body: object, *, known: dict) -> str | None:
 
 def _bad_request(problem: str) -> tuple[Response, int]:
     return jsonify({"error": f"bad request: {problem}"}), 400
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """The development server's request handler without its version banner.
+
+    http.server adds `Server: Werkzeug/x Python/y` to every answer; the app's own headers
+    already say `Server: Cluster Atlas`.
+    """
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        """Send the status line and Date, leaving the Server header to the app."""
+        self.log_request(code)
+        self.send_response_only(code, message)
+        self.send_header("Date", self.date_time_string())

@@ -1,12 +1,15 @@
 """Server posture: security headers everywhere, a size limit, and no 5xx for malformed input."""
 
+import http.client
 import json
+import threading
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from werkzeug.serving import make_server
 
-from api.security import CALLBACK_PATH, SERVER_NAME, content_policy
+from api.security import CALLBACK_PATH, SERVER_NAME, QuietRequestHandler, content_policy
 from app import create_app
 from settings import Settings
 
@@ -154,3 +157,18 @@ def test_opt_in_tiles_open_only_their_origin(app):
     policy = content_policy(app, tiles="https://tiles.example.org:8443/{z}/{x}/{y}.png")
     assert "img-src 'self' data: blob: https://tiles.example.org:8443;" in policy
     assert policy.count("tiles.example.org") == 2  # images and fetches, nothing else
+
+
+def test_the_served_app_names_no_server_version(app):
+    # `python app.py` serves with this handler: http.server would add Werkzeug's banner.
+    server = make_server("127.0.0.1", 0, app.server, request_handler=QuietRequestHandler)
+    thread = threading.Thread(target=server.handle_request, daemon=True)
+    thread.start()
+    connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=30)
+    connection.request("GET", "/api/stats.json")
+    response = connection.getresponse()
+    banners = [value for name, value in response.getheaders() if name.lower() == "server"]
+    connection.close()
+    thread.join(timeout=30)
+    server.server_close()
+    assert response.status == 200 and banners == [SERVER_NAME]

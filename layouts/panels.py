@@ -15,7 +15,10 @@ KPI_LABELS = (
     ("third_country_share", "In third countries", "{:.0%}"),
     ("labelled_share", "With an excellence label", "{:.0%}"),
 )
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
+# plotly.js 3 offers "Share chart..." (sendChartToCloud): it uploads the chart to Plotly Cloud.
+# No data leaves this server, so the button is never shown.
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
+                "modeBarButtonsToRemove": ["sendChartToCloud"]}  # fmt: skip
 
 
 def download_config(name: str) -> dict:

@@ -179,3 +179,23 @@ def test_printed_views_leave_the_controls_out_and_fit_a4(watched_page, live_serv
                                             ("top", "right", "bottom", "left")})  # fmt: skip
         assert pdf.startswith(b"%PDF")
     assert watch.errors == []
+
+
+def test_charts_download_as_png_and_offer_no_cloud_upload(watched_page, live_server):
+    page, watch = watched_page
+    page.goto(f"{live_server}/?tab=insights&focus=health")
+    for graph, name in ((ids.INSIGHT_MAP, "specialisation-map"),
+                        (ids.TIME_FOUNDED, "founding-years")):  # fmt: skip
+        page.locator(f"#{graph} .main-svg").first.wait_for(timeout=30_000)
+        page.wait_for_function(IDLE, timeout=30_000)
+        page.locator(f"#{graph}").hover()
+        # plotly.js 3's "Share chart..." would upload the chart to Plotly Cloud: never shown.
+        titles = page.locator(f"#{graph} .modebar-btn").evaluate_all(
+            "buttons => buttons.map(b => b.getAttribute('data-title'))"
+        )
+        assert "Share chart..." not in titles
+        with page.expect_download(timeout=60_000) as download:
+            page.locator(f"#{graph} .modebar-btn[data-title='Download plot as a PNG']").click()
+        assert download.value.suggested_filename == f"cluster-atlas-{name}.png"
+        assert download.value.path().read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert watch.external_requests() == [] and watch.errors == []

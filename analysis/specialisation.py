@@ -31,6 +31,8 @@ AREAS = {
     "region": ("region_code", "region_name"),
     "nuts2": ("nuts2", None),
 }
+# What one area of each kind is called in sentences ("clusters without a NUTS-2 region").
+AREA_NOUNS = {"country": "country", "region": "region", "nuts2": "NUTS-2 region"}
 WEIGHTS = ("clusters", "smes")
 TOP_SHARE = 0.10
 LQ_STAR = 2.0

@@ -9,7 +9,7 @@ from dash import Dash, Output
 from analysis.charts import make_lq_heatmap
 from analysis.insight_charts import make_expiry_chart, make_founding_chart, make_partnership_matrix
 from analysis.network import country_points, partnership_network
-from analysis.specialisation import specialise
+from analysis.specialisation import AREA_NOUNS, specialise
 from analysis.state import Page, PageState
 from analysis.store import DatasetStore
 from analysis.timeline import SPLITS, founding_years, label_expiry
@@ -30,7 +30,6 @@ from mapping.network_map import make_network_map
 HEATMAP_AREAS = 20
 BY_NAMES = {"country": "Countries", "region": "Regions", "nuts2": "NUTS-2 regions"}
 WEIGHT_NAMES = {"clusters": "Clusters", "smes": "Member SMEs"}
-AREA_NOUNS = {"country": "country", "region": "region", "nuts2": "NUTS-2 region"}
 SPLIT_NAMES = {"scope": "Scope", "ecosystem": "Ecosystem"}
 LISTED_PARTNERSHIPS = 40
 

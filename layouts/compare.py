@@ -4,10 +4,10 @@ from dash import dcc, html
 
 from analysis.compare import LEVELS, MAX_AREAS
 from analysis.dataset import Dataset
+from analysis.specialisation import AREA_NOUNS
 from layouts import ids
 from layouts.panels import KPI_LABELS, download_config, kpi_text
 
-NOUNS = {"region": "region", "nuts2": "NUTS-2 region"}
 LQ_NOTE = (
     "LQ: how many times more common the ecosystem is among the area's clusters than among all "
     "the filtered clusters of its kind of area (countries, or regions); stars as explained "
@@ -61,7 +61,7 @@ def area_options(dataset: Dataset, *, features: frozenset[str]) -> list[dict]:
     levels = [level for level in LEVELS if level != "nuts2" or "nuts" in features]
     # Region labels already end with their code ("Catalonia (ES-CT)").
     return [
-        {"label": f"{label} ({key})" if level == "country" else f"{label}, {NOUNS[level]}",
+        {"label": f"{label} ({key})" if level == "country" else f"{label}, {AREA_NOUNS[level]}",
          "value": key}
         for level in levels
         for key, label in dataset.options(level)

@@ -1,11 +1,13 @@
 """Cluster Atlas app factory; `python app.py` serves the embedded demo data."""
 
 import sys
+from functools import partial
 
 from dash import Dash
 from flask_compress import Compress
 
 import api.clusters
+import api.datasets
 import api.insights
 import api.marketplace
 import api.partners
@@ -19,12 +21,14 @@ import callbacks.map
 import callbacks.partners
 import callbacks.state
 import callbacks.table
+import callbacks.upload
 from analysis.dataset import prepare
 from analysis.params import shown_filters
 from analysis.state import TABS
 from analysis.store import DatasetStore
 from data.errors import AtlasError
-from ingest.pipeline import load_records
+from data.ingest import report_facts
+from ingest.pipeline import ingest_file, load_checked
 from layouts.filters import option_list
 from layouts.page import build_page
 from mapping.modes import COLOR_CHOICES, MAP_MODES, offered
@@ -55,8 +59,13 @@ INDEX_STRING = """<!DOCTYPE html>
 def create_app(settings: Settings | None = None) -> Dash:
     """Load the records once and return the Dash app serving them."""
     settings = settings or Settings()
-    dataset = prepare(load_records(settings.data, options=settings.ingest_options))
-    store = DatasetStore(dataset, name="Demo data" if settings.is_demo else settings.data.name)
+    started = load_checked(settings.data, options=settings.ingest_options)
+    dataset = prepare(started.records)
+    name = "Demo data (synthetic)" if settings.is_demo else settings.data.name
+    store = DatasetStore(
+        dataset, name=name, is_demo=settings.is_demo, report=report_facts(started),
+        rejects=started.rejects, folder=settings.datasets_dir, limits=settings.dataset_limits,
+    )  # fmt: skip
     nuts_regions = load_nuts(settings.nuts) if settings.nuts is not None else None
     features = frozenset({"nuts"} if nuts_regions is not None else ())
     app = Dash(
@@ -75,6 +84,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     api.marketplace.register(app.server, store, features=features)
     api.insights.register(app.server, store, features=features,
                           min_clusters=settings.star_min_clusters)  # fmt: skip
+    api.datasets.register(app.server, store, max_upload_mb=settings.max_upload_mb,
+                          ingest=partial(ingest_file, options=settings.ingest_options))  # fmt: skip
     filters = shown_filters(features)
     app.layout = build_page(
         filters=filters,
@@ -82,7 +93,8 @@ def create_app(settings: Settings | None = None) -> Dash:
                  for f in filters if f.kind == "keys"},
         modes=offered(MAP_MODES, features), colors=COLOR_CHOICES, tabs=TABS,
         total=len(dataset), is_demo=settings.is_demo, nuts="nuts" in features,
-        min_clusters=settings.star_min_clusters,
+        min_clusters=settings.star_min_clusters, dataset_name=name,
+        max_upload_mb=settings.max_upload_mb, dataset_days=settings.dataset_days,
     )  # fmt: skip
     callbacks.state.register(app, store, features=features)
     callbacks.dashboard.register(app, store, features=features)
@@ -93,6 +105,11 @@ def create_app(settings: Settings | None = None) -> Dash:
                                 min_clusters=settings.star_min_clusters)  # fmt: skip
     callbacks.compare.register(app, store, features=features,
                                min_clusters=settings.star_min_clusters)  # fmt: skip
+    callbacks.upload.register(
+        app, store, features=features, max_upload_mb=settings.max_upload_mb,
+        ingest=lambda file, progress: ingest_file(
+            file, options=settings.ingest_options, progress=progress),
+    )  # fmt: skip
     callbacks.layout.register(app)
     api.security.secure(app, max_upload_mb=settings.max_upload_mb, tiles=settings.tiles)
     return app

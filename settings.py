@@ -7,6 +7,7 @@ from dataclasses import Field, dataclass, field, fields, replace
 from pathlib import Path
 
 from analysis.specialisation import MIN_CLUSTERS
+from data.datasets import Limits
 from data.errors import SettingsError
 from ingest.pipeline import IngestOptions
 
@@ -15,6 +16,7 @@ DEMO_DATA_PATH = ROOT / "data" / "files" / "demo_clusters.csv"
 ENV_PREFIX = "CLUSTER_ATLAS_"
 # Relative to the user's home folder (resolved when asked: tests and users may change HOME).
 DEFAULT_CACHE_DIR = Path(".cache") / "cluster-atlas"
+DEFAULT_DATASETS_DIR = Path(".local") / "share" / "cluster-atlas" / "datasets"
 
 
 def _setting(
@@ -69,10 +71,29 @@ class Settings:
     )
     max_upload_mb: int = _setting(
         50,
-        "Largest request body the server accepts, in MB (the size of an uploaded file; a "
-        "larger request is refused with 413).",
+        "Largest file an upload may send, in MB (the page's drop zone and POST /api/datasets; "
+        "a larger request is refused with 413).",
         flag="--max-upload-mb",
-        bounds=(1, 2048, "a size in MB"),
+        bounds=(1, 1024, "a size in MB"),
+    )
+    data_dir: Path | None = _setting(
+        None,
+        "Folder where uploaded data sets are kept as files (share it between workers and "
+        "machines). Default: ~/.local/share/cluster-atlas/datasets.",
+        flag="--data-dir",
+    )
+    dataset_days: int = _setting(
+        30,
+        "Uploaded data sets not opened for this many days are removed.",
+        flag="--dataset-days",
+        bounds=(1, 36_500, "a number of days"),
+    )
+    datasets_mb: int = _setting(
+        2048,
+        "Largest total size of the kept uploads in MB; beyond it the least recently opened "
+        "are removed.",
+        flag="--datasets-mb",
+        bounds=(1, 10_000_000, "a size in MB"),
     )
     debug: bool = _setting(False, "Dash debug mode (dev tools, hot reload).", flag="--debug")
 
@@ -80,6 +101,16 @@ class Settings:
     def cache_dir(self) -> Path:
         """Return the cache folder: `cache` when given, else ~/.cache/cluster-atlas."""
         return self.cache if self.cache is not None else Path.home() / DEFAULT_CACHE_DIR
+
+    @property
+    def datasets_dir(self) -> Path:
+        """Return the uploads' folder: `data_dir` when given, else the default."""
+        return self.data_dir if self.data_dir is not None else Path.home() / DEFAULT_DATASETS_DIR
+
+    @property
+    def dataset_limits(self) -> Limits:
+        """Return how long and how much the uploads' folder keeps."""
+        return Limits(max_age_days=self.dataset_days, max_total_mb=self.datasets_mb)
 
     @property
     def ingest_options(self) -> IngestOptions:

@@ -34,6 +34,7 @@ TABS = (
     Choice("marketplace", "Offers and needs"),
     Choice("insights", "Policy insights"),
     Choice("compare", "Compare areas"),
+    Choice("upload", "Your data"),
 )
 _DATA_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 Features = frozenset[str]

@@ -95,8 +95,15 @@ function atlasLabelDropdowns() {
     }
   });
 }
-new MutationObserver(atlasLabelDropdowns).observe(document.documentElement,
-                                                  { childList: true, subtree: true });
+// dcc.Upload's file input has no name of its own: name it after the drop zone.
+function atlasLabelUpload() {
+  const input = document.querySelector("#upload input[type=file]");
+  if (input && !input.hasAttribute("aria-label")) {
+    input.setAttribute("aria-label", "Choose a file of cluster organisations to upload");
+  }
+}
+new MutationObserver(() => { atlasLabelDropdowns(); atlasLabelUpload(); })
+  .observe(document.documentElement, { childList: true, subtree: true });
 
 // A printed page says where it came from: the link holds every filter and the view. Plotly
 // graphs are re-measured for the paper's width before printing and for the screen after.
@@ -108,3 +115,28 @@ window.addEventListener("beforeprint", () => {
   window.dispatchEvent(new Event("resize"));
 });
 window.addEventListener("afterprint", () => window.dispatchEvent(new Event("resize")));
+
+// The drop zone refuses a file over the server's upload limit before sending it (the limit is
+// on #upload-zone as data-max-bytes); say so instead of failing silently.
+function checkUploadSize(files) {
+  const zone = document.getElementById("upload-zone");
+  const message = document.getElementById("upload-message");
+  const file = files && files[0];
+  if (!zone || !message || !file) return;
+  if (file.size > Number(zone.dataset.maxBytes)) {
+    const mb = (file.size / 1048576).toFixed(1);
+    message.textContent = `${file.name} is ${mb} MB, over the upload limit of ` +
+      `${zone.dataset.maxMb} MB; nothing was sent. Use the command line for larger files ` +
+      "(python -m data.ingest) or ask for a higher --max-upload-mb.";
+  }
+}
+document.addEventListener("change", (event) => {
+  if (event.target.closest && event.target.closest("#upload-zone")) {
+    checkUploadSize(event.target.files);
+  }
+}, true);
+document.addEventListener("drop", (event) => {
+  if (event.target.closest && event.target.closest("#upload-zone")) {
+    checkUploadSize(event.dataTransfer && event.dataTransfer.files);
+  }
+}, true);

@@ -40,6 +40,9 @@ def register(app: Dash, store: DatasetStore, *, features: frozenset[str]) -> Non
             "geojson": Output(ids.DOWNLOAD_GEOJSON, "href"),
             "options": Output({"type": ids.FACET, "param": ALL}, "options"),
             "table_key": Output(ids.TABLE_KEY, "data"),
+            "dataset_name": Output(ids.DATASET_NAME, "children"),
+            "demo_hidden": Output(ids.DEMO_NOTICE_WRAP, "hidden"),
+            "back_hidden": Output(ids.DATASET_BACK, "hidden"),
         },
         inputs={"search": Input(ids.URL, "search")},
         state={"table_key": State(ids.TABLE_KEY, "data")},
@@ -48,6 +51,10 @@ def register(app: Dash, store: DatasetStore, *, features: frozenset[str]) -> Non
         page = open_page(store, search or "", features=features)
         facets = [item["id"]["param"] for item in ctx.outputs_grouping["options"]]
         outputs = render_dashboard(page, facets=facets)
+        # The header names the data set; the demo notice shows for the demo data only.
+        outputs["dataset_name"] = store.name(page.state.data)
+        outputs["demo_hidden"] = not store.is_demo(page.state.data)
+        outputs["back_hidden"] = page.state.data is None
         # The grid reloads its rows only when what it shows changed (not for a profile).
         if outputs["table_key"] == table_key:
             outputs["table_key"] = no_update

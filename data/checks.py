@@ -52,3 +52,20 @@ def unknown_reason(noun: str, value: str, suggestion: str | None) -> str:
     """Return `unknown <noun> "<value>"`, with a "did you mean" hint when there is one."""
     hint = f' (did you mean "{suggestion}"?)' if suggestion else ""
     return f'unknown {noun} "{value}"{hint}'
+
+
+def add_finding(records: pd.DataFrame, mask: pd.Series, flag: str | None, notes: pd.Series) -> None:
+    """Append a flag and a note to the `flags` and `notes` columns of the rows in `mask`.
+
+    Accepted rows keep what a check changed or doubted in these two extra columns (short
+    codes, "; "-joined, and one sentence per finding), so nothing is changed silently.
+    """
+    if not mask.any():
+        return
+    for column, text in (("flags", flag), ("notes", notes)):
+        if text is None:
+            continue
+        current = records.get(column, pd.Series("", index=records.index)).fillna("")
+        addition = text[mask] if isinstance(text, pd.Series) else pd.Series(text, index=mask.index)
+        joined = current.where(current == "", current + "; ") + addition
+        records[column] = current.mask(mask, joined).astype("string").replace("", pd.NA)

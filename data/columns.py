@@ -38,6 +38,12 @@ def load_alias_lists(path: Path = ALIASES_PATH) -> dict[str, tuple[str, ...]]:
     return {column: (column, *aliases) for column, aliases in raw.items() if column[0] != "_"}
 
 
+@lru_cache(maxsize=1)
+def alias_languages() -> tuple[str, ...]:
+    """Return the languages whose headers the alias file lists (its "_languages" entry)."""
+    return tuple(json.loads(ALIASES_PATH.read_text(encoding="utf-8"))["_languages"])
+
+
 @lru_cache(maxsize=4)
 def load_aliases(path: Path = ALIASES_PATH) -> dict[str, str]:
     """Load the alias file as a map from normalised header key to canonical column."""

@@ -24,12 +24,13 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
+from data.checks import add_finding
 from data.columns import load_alias_lists, match_columns
 from data.errors import AtlasError, InputFileError
 from data.exports import CHUNK_ROWS, neutralise_table
 from data.places import Geocoder
-from data.readers import read_table
-from data.schema import to_text_frame
+from data.readers import InputFile, read_table
+from data.schema import CANONICAL_COLUMNS, to_text_frame
 from data.validation import Locator, validate
 
 # How many of the commonest reject reasons the command prints under its summary.
@@ -47,7 +48,8 @@ LISTED_CHARS = 60
 class IngestResult:
     """Accepted canonical records, the rejects table, rows read and warnings about the file.
 
-    `unrecognised` lists the file's headers that name no canonical column (kept as extra fields).
+    `recognised` pairs each header that names a canonical column with that column;
+    `unrecognised` lists the headers that name none (kept as extra fields).
     """
 
     records: pd.DataFrame
@@ -55,6 +57,7 @@ class IngestResult:
     rows_read: int
     warnings: tuple[str, ...] = ()
     unrecognised: tuple[str, ...] = ()
+    recognised: tuple[tuple[str, str], ...] = ()
 
     @property
     def accepted(self) -> int:
@@ -76,13 +79,14 @@ Progress = Callable[[str], None]
 
 
 def read_records(
-    path: Path,
+    source: Path | InputFile,
     *,
     locate: Locator | None = None,
     geocode: Geocoder | None = None,
     progress: Progress | None = None,
 ) -> IngestResult:
-    """Read a file, match its column aliases and validate its rows (not yet placed).
+    """Read a file (a path or an uploaded file's bytes), match its column aliases and validate
+    its rows (not yet placed).
 
     Parameters: `locate` and `geocode` are handed to data.validation.validate (the country of
     points given without one; coordinates of rows given a city and a country); `progress` is
@@ -90,21 +94,47 @@ def read_records(
     """
     report = progress or (lambda stage: None)
     report(STAGES[0])
-    table = read_table(path)
+    table = read_table(source)
     headers = list(table.frame.columns)
     match = match_columns(headers)
     frame = table.frame.set_axis(list(match.names), axis=1)
     if "name" not in frame.columns:
-        raise InputFileError(f"cannot read {path.name}: {_missing_name_column(headers)}")
+        name = source.name if isinstance(source, InputFile) else Path(source).name
+        raise InputFileError(f"cannot read {name}: {_missing_name_column(headers)}")
     report(STAGES[1])
     checked = validate(frame, locate=locate, geocode=geocode, problems=table.problems)
+    records = flag_cleaned(
+        checked.records, table.cleaned, names=dict(zip(headers, match.names, strict=True))
+    )
     return IngestResult(
-        checked.records,
+        records,
         checked.rejects,
         len(frame),
         warnings=(*table.warnings, *match.warnings),
         unrecognised=match.unrecognised,
+        recognised=tuple(
+            (str(header), column)
+            for header, column in zip(headers, match.names, strict=True)
+            if column in CANONICAL_COLUMNS
+        ),
     )
+
+
+CLEANED_FLAG = "control-characters-removed"
+
+
+def flag_cleaned(
+    records: pd.DataFrame, cleaned: pd.DataFrame, *, names: dict[str, str]
+) -> pd.DataFrame:
+    """Flag the accepted rows whose cells lost control characters, naming those columns."""
+    if cleaned.empty:
+        return records
+    columns = cleaned["column"].map(lambda header: names.get(header, header))
+    by_row = columns.groupby(cleaned["row"].to_numpy()).agg(lambda c: ", ".join(dict.fromkeys(c)))
+    notes = ("control characters removed from " + by_row).reindex(records.index)
+    records = records.copy()
+    add_finding(records, notes.notna(), CLEANED_FLAG, notes)
+    return records
 
 
 def reason_counts(rejects: pd.DataFrame, *, top: int = TOP_REASONS) -> pd.Series:
@@ -143,20 +173,41 @@ def write_outputs(result: IngestResult, *, output: Path, rejects: Path | None) -
         _write_csv(result.rejects, rejects)
 
 
-def describe(result: IngestResult) -> str:
-    """Return the report under the summary: unknown columns, placement, flags, reject reasons."""
+def report_facts(result: IngestResult) -> dict:
+    """Return what the command and the page report of an ingest, as plain data (JSON-ready).
+
+    Keys: summary, rows_read, accepted, rejected, recognised ([header, column] pairs),
+    unrecognised, placed_by and flags ({name: rows}), reasons ({reason: rows}, the commonest
+    TOP_REASONS), warnings.
+    """
     records = result.records
     quality = records["geocode_quality"].value_counts().loc[lambda c: c > 0]
-    flags = _flag_counts(records)
+    return {
+        "summary": result.summary(),
+        "rows_read": result.rows_read,
+        "accepted": result.accepted,
+        "rejected": result.rejected,
+        "recognised": [list(pair) for pair in result.recognised],
+        "unrecognised": list(result.unrecognised),
+        "placed_by": {str(name): int(n) for name, n in quality.items()},
+        "flags": {str(name): int(n) for name, n in _flag_counts(records).items()},
+        "reasons": {str(name): int(n) for name, n in reason_counts(result.rejects).items()},
+        "warnings": list(result.warnings),
+    }
+
+
+def describe(result: IngestResult) -> str:
+    """Return the report under the summary: unknown columns, placement, flags, reject reasons."""
+    facts = report_facts(result)
     # Unknown columns come first: a column that was not recognised explains many rejects.
-    lines = [line] if (line := unrecognised_line(result.unrecognised)) else []
+    lines = [line] if (line := unrecognised_line(facts["unrecognised"])) else []
     lines += ["placed by (geocode_quality):"]
-    lines += [f"  {count:>8,}  {name}" for name, count in quality.items()]
-    lines += ["flags:"] + ([f"  {n:>8,}  {f}" for f, n in flags.items()] or ["         0  none"])
-    reasons = reason_counts(result.rejects)
-    if len(reasons):
+    lines += [f"  {count:>8,}  {name}" for name, count in facts["placed_by"].items()]
+    flags = [f"  {n:>8,}  {f}" for f, n in facts["flags"].items()] or ["         0  none"]
+    lines += ["flags:", *flags]
+    if facts["reasons"]:
         lines += ["top reasons for rejection:"]
-        lines += [f"  {count:>8,}  {reason}" for reason, count in reasons.items()]
+        lines += [f"  {count:>8,}  {reason}" for reason, count in facts["reasons"].items()]
     return "\n".join(lines)
 
 

@@ -22,8 +22,8 @@ import re
 import stat
 import zipfile
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -42,6 +42,10 @@ GEOJSON_SUFFIXES = (".geojson", ".json")
 PARQUET_SUFFIXES = (".parquet", ".pq")
 DELIMITERS = (",", ";", "\t", "|")
 PROBLEM_COLUMNS = ("row", "column", "value", "reason")
+CLEANED_COLUMNS = ("row", "column")
+# Control characters a cell may hold by accident (NUL, escape, bell, DEL, C1 codes): removed from
+# the cell, the row flagged. Tabs and line breaks are text; a file full of controls is binary.
+CONTROL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 # Encodings charset-normalizer may choose between once a file is not UTF-8: the Windows and ISO
 # code pages European spreadsheets are saved in (left open, it prefers exotic Mac code pages).
 LEGACY_ENCODINGS = (
@@ -60,8 +64,10 @@ MAX_COLUMNS = 2_000
 UNPACK_RATIO, UNPACK_FLOOR = 50, 64 * 1024 * 1024
 # A spreadsheet's trailing formatted-but-empty rows end the table after this many in a row.
 EMPTY_ROWS_END = 10_000
-# Share of NUL bytes from which a file is binary, not text with a few stray NULs.
+# Share of NUL bytes (or of control characters in the first 64 KB) from which a file is binary,
+# not text with a few stray ones; a small file may hold this many stray ones whatever its size.
 BINARY_NULS = 0.01
+STRAY_NULS, STRAY_CONTROLS = 1, 4
 
 
 @dataclass(frozen=True)
@@ -71,69 +77,121 @@ class RawTable:
     frame: pd.DataFrame
     problems: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PROBLEM_COLUMNS))
     warnings: tuple[str, ...] = ()
+    # (row, column) of each cell whose control characters were removed.
+    cleaned: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CLEANED_COLUMNS))
 
 
-def read_table(path: Path) -> RawTable:
-    """Read a CSV, XLSX, GeoJSON or Parquet file into a text table (chosen by extension)."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    readers = {
-        **dict.fromkeys(CSV_SUFFIXES, read_csv),
-        **dict.fromkeys(XLSX_SUFFIXES, read_xlsx),
-        **dict.fromkeys(GEOJSON_SUFFIXES, read_geojson),
-        **dict.fromkeys(PARQUET_SUFFIXES, read_parquet),
-    }
-    if suffix not in readers:
-        known = ", ".join(sorted(readers))
+@dataclass(frozen=True)
+class InputFile:
+    """A file's name (it chooses the reader, and names the file in messages) and its bytes.
+
+    The command line reads a path (`from_path`); the page's upload hands over the bytes it
+    received. Both are checked the same way: within the size limit and not empty.
+    """
+
+    name: str
+    data: bytes = field(repr=False)
+
+    def __post_init__(self) -> None:
+        if len(self.data) > MAX_INPUT_BYTES:
+            raise InputFileError(
+                f"cannot read {self.name}: {len(self.data) / 1e6:,.0f} MB is over the limit of "
+                f"{MAX_INPUT_BYTES / 1e6:,.0f} MB"
+            )
+        if not self.data.removeprefix(codecs.BOM_UTF8).strip():
+            raise InputFileError(f"cannot read {self.name}: file is empty")
+
+    @classmethod
+    def from_path(cls, path: Path) -> "InputFile":
+        """Read a regular file, refusing pipes, devices, folders and oversized files."""
+        path = Path(path)
+        return cls(path.name, _read_bytes(path))
+
+    @property
+    def suffix(self) -> str:
+        """Return the name's extension, lower case ("" when there is none)."""
+        return Path(self.name).suffix.lower()
+
+
+READERS: dict[str, Callable[[InputFile], RawTable]] = {}
+
+
+def read_table(source: Path | InputFile) -> RawTable:
+    """Read a CSV, XLSX, GeoJSON or Parquet file (a path or bytes) into a text table.
+
+    The reader is chosen by the file name's extension.
+    """
+    file = source if isinstance(source, InputFile) else None
+    name = file.name if file else Path(source).name
+    suffix = Path(name).suffix.lower()
+    if suffix not in READERS:
+        known = ", ".join(sorted(READERS))
         raise InputFileError(
-            f"cannot read {path.name}: unsupported file type {suffix or '(none)'} "
+            f"cannot read {name}: unsupported file type {suffix or '(none)'} "
             f"(expected one of {known})"
         )
-    return readers[suffix](path)
+    return _without_controls(READERS[suffix](file or InputFile.from_path(Path(source))))
 
 
-def read_csv(path: Path) -> RawTable:
+def _without_controls(table: RawTable) -> RawTable:
+    """Remove control characters from every cell, noting each cleaned (row, column)."""
+    frame, cleaned = table.frame.copy(), []
+    for position in range(frame.shape[1]):
+        values = frame.iloc[:, position]
+        hit = values.str.contains(CONTROL_CHARACTERS, regex=True).fillna(False).astype(bool)
+        if not hit.any():
+            continue
+        text = values.str.replace(CONTROL_CHARACTERS, "", regex=True).str.strip()
+        frame.isetitem(position, text.mask(text == ""))
+        rows = hit.index[hit.to_numpy()]
+        cleaned.append(pd.DataFrame({"row": rows, "column": str(frame.columns[position])}))
+    if not cleaned:
+        return table
+    return replace(table, frame=frame, cleaned=pd.concat(cleaned, ignore_index=True))
+
+
+def read_csv(file: InputFile) -> RawTable:
     """Read delimited text: encoding detected, delimiter sniffed, any line ending."""
-    text = decode_text(_read_bytes(path), name=path.name)
-    grid = _csv_grid(text, sniff_delimiter(text), name=path.name)
-    return _table_from_grid(_as_text(grid, typed=False), name=path.name)
+    text = decode_text(file.data, name=file.name)
+    grid = _csv_grid(text, sniff_delimiter(text), name=file.name)
+    return _table_from_grid(_as_text(grid, typed=False), name=file.name)
 
 
-def read_xlsx(path: Path) -> RawTable:
+def read_xlsx(file: InputFile) -> RawTable:
     """Read the first sheet of a workbook that has a recognisable header (else the first)."""
     # Imported on use: only workbooks need openpyxl, and it slows every other ingest's start.
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
-    _read_bytes(path)
-    _check_unpacked(path)
+    _check_unpacked(file)
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(io.BytesIO(file.data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as error:
-        raise InputFileError(f"cannot read {path.name}: not a valid Excel workbook") from error
+        raise InputFileError(f"cannot read {file.name}: not a valid Excel workbook") from error
     try:
         sheet = _pick_sheet(book.worksheets)
         # The stored dimension may claim a million rows of 16,384 columns: read the real cells.
         sheet.reset_dimensions()
-        rows = _sheet_rows(sheet, name=path.name)
+        rows = _sheet_rows(sheet, name=file.name)
         grid = pd.DataFrame(_padded(rows), index=pd.RangeIndex(1, len(rows) + 1), dtype=object)
-        return _table_from_grid(_as_text(grid), name=path.name)
+        return _table_from_grid(_as_text(grid), name=file.name)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise InputFileError(f"cannot read {path.name}: broken Excel workbook") from error
+        raise InputFileError(f"cannot read {file.name}: broken Excel workbook") from error
     finally:
         book.close()
 
 
-def read_geojson(path: Path) -> RawTable:
+def read_geojson(file: InputFile) -> RawTable:
     """Read a FeatureCollection: Point coordinates become lon/lat, properties become columns."""
+    name = file.name
     try:
-        document = json.loads(decode_text(_read_bytes(path), name=path.name))
+        document = json.loads(decode_text(file.data, name=name))
     except json.JSONDecodeError as error:
-        raise InputFileError(f"cannot read {path.name}: invalid JSON ({error})") from error
+        raise InputFileError(f"cannot read {name}: invalid JSON ({error})") from error
     except RecursionError as error:
-        raise InputFileError(f"cannot read {path.name}: JSON nested too deeply") from error
-    features = _features(document, name=path.name)
-    _check_rows(len(features), name=path.name)
+        raise InputFileError(f"cannot read {name}: JSON nested too deeply") from error
+    features = _features(document, name=name)
+    _check_rows(len(features), name=name)
     rows = pd.RangeIndex(1, len(features) + 1, name="row")
     lon, lat, problems = [], [], []
     for number, feature in zip(rows, features, strict=True):
@@ -148,36 +206,43 @@ def read_geojson(path: Path) -> RawTable:
     return RawTable(_as_text(frame), pd.DataFrame(problems, columns=PROBLEM_COLUMNS))
 
 
-def read_parquet(path: Path) -> RawTable:
+def read_parquet(file: InputFile) -> RawTable:
     """Read a Parquet file; typed cells are turned into text."""
-    _read_bytes(path)
     try:
-        rows = pq.ParquetFile(path).metadata.num_rows
-        _check_rows(rows, name=path.name)
-        frame = pq.read_table(path).to_pandas()
+        parquet = pq.ParquetFile(pyarrow.BufferReader(file.data))
+        _check_rows(parquet.metadata.num_rows, name=file.name)
+        frame = parquet.read().to_pandas()
     except (pyarrow.ArrowException, OSError, ValueError, TypeError) as error:
-        raise InputFileError(f"cannot read {path.name}: not a valid Parquet file") from error
+        raise InputFileError(f"cannot read {file.name}: not a valid Parquet file") from error
     frame.index = pd.RangeIndex(1, len(frame) + 1, name="row")
     return RawTable(_as_text(frame))
+
+
+READERS.update({
+    **dict.fromkeys(CSV_SUFFIXES, read_csv),
+    **dict.fromkeys(XLSX_SUFFIXES, read_xlsx),
+    **dict.fromkeys(GEOJSON_SUFFIXES, read_geojson),
+    **dict.fromkeys(PARQUET_SUFFIXES, read_parquet),
+})  # fmt: skip
 
 
 def decode_text(data: bytes, *, name: str) -> str:
     """Decode file bytes: UTF-8 (BOM or not) first, then a detected legacy code page.
 
-    A few stray NUL bytes are removed (a file full of them is binary); a file that is UTF-8
-    except for some lines is decoded line by line (those lines as cp1252).
+    A few stray NUL bytes are kept, for the cells that hold them to be cleaned and their rows
+    flagged (a file full of them is binary); a file that is UTF-8 except for some lines is
+    decoded line by line (those lines as cp1252).
     """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16")
-    if data.count(b"\x00") > BINARY_NULS * len(data):
+    if data.count(b"\x00") > max(STRAY_NULS, BINARY_NULS * len(data)):
         raise InputFileError(f"cannot read {name}: binary data, not a text file")
-    data = data.replace(b"\x00", b"")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = _decode_mixed(data) if _mostly_utf8(data) else _decode_legacy(data)
-    controls = sum(ch < " " and ch not in "\t\r\n" for ch in text[:SAMPLE_CHARS])
-    if controls > 0.01 * min(len(text), SAMPLE_CHARS):
+    controls = len(re.findall(CONTROL_CHARACTERS, text[:SAMPLE_CHARS]))
+    if controls > max(STRAY_CONTROLS, BINARY_NULS * min(len(text), SAMPLE_CHARS)):
         raise InputFileError(f"cannot read {name}: binary data, not a text file")
     return text
 
@@ -270,8 +335,6 @@ def _read_bytes(path: Path) -> bytes:
         raise InputFileError(f"cannot read {path.name}: {error.strerror}") from error
     if len(data) > MAX_INPUT_BYTES:
         raise InputFileError(f"cannot read {path.name}: over the size limit")
-    if not data.strip() or not data.removeprefix(codecs.BOM_UTF8).strip():
-        raise InputFileError(f"cannot read {path.name}: file is empty")
     return data
 
 
@@ -280,16 +343,16 @@ def _check_rows(rows: int, *, name: str) -> None:
         raise InputFileError(f"cannot read {name}: {rows:,} rows is over the limit of {MAX_ROWS:,}")
 
 
-def _check_unpacked(path: Path) -> None:
+def _check_unpacked(file: InputFile) -> None:
     """Refuse a workbook that unpacks to far more than workbooks do (a zip bomb)."""
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(file.data)) as archive:
             unpacked = sum(item.file_size for item in archive.infolist())
     except (zipfile.BadZipFile, OSError) as error:
-        raise InputFileError(f"cannot read {path.name}: not a valid Excel workbook") from error
-    if unpacked > max(UNPACK_FLOOR, UNPACK_RATIO * path.stat().st_size):
+        raise InputFileError(f"cannot read {file.name}: not a valid Excel workbook") from error
+    if unpacked > max(UNPACK_FLOOR, UNPACK_RATIO * len(file.data)):
         raise InputFileError(
-            f"cannot read {path.name}: it unpacks to {unpacked / 1e6:,.0f} MB, over the limit"
+            f"cannot read {file.name}: it unpacks to {unpacked / 1e6:,.0f} MB, over the limit"
         )
 
 

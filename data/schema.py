@@ -3,6 +3,7 @@
 import re
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from data.taxonomies import vocabulary
@@ -41,7 +42,7 @@ def split_list(text: object) -> tuple[str, ...]:
     """Split a list cell on ';' or '|' into stripped, non-empty items."""
     if text is None or text is pd.NA or (isinstance(text, float) and text != text):
         return ()
-    if isinstance(text, (list, tuple)):
+    if isinstance(text, (list, tuple, np.ndarray)):  # np.ndarray: lists read from Parquet
         return tuple(str(item).strip() for item in text if str(item).strip())
     return tuple(item for item in _LIST_SPLIT.split(str(text).strip()) if item)
 

@@ -4,7 +4,9 @@ Run: .venv/bin/python docs/make_screenshots.py   (writes docs/img/*.png)
 """
 
 import logging
+import shutil
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from settings import Settings
 from tests.browser.conftest import ARGS, CHROMIUM
 
 OUT = Path(__file__).parent / "img"
+UPLOAD_EXAMPLE = Path(__file__).parents[1] / "tests" / "fixtures" / "upload" / "messy_export.csv"
 # Name -> viewport and link: the overview, a phone, and a shared link with a profile open.
 SHOTS = {
     "desktop": ((1280, 800), ""),
@@ -34,7 +37,9 @@ SHOTS = {
 def main() -> None:
     """Serve the demo app and save one screenshot per viewport size."""
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no request log on stdout
-    server = make_server("127.0.0.1", 0, create_app(Settings()).server, threaded=True)
+    uploads = Path(tempfile.mkdtemp(prefix="atlas-shots-"))
+    app = create_app(Settings(data_dir=uploads))
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_port}"
     OUT.mkdir(exist_ok=True)
@@ -58,8 +63,23 @@ def main() -> None:
             page.wait_for_timeout(2500)  # let MapLibre finish drawing the markers
             page.screenshot(path=OUT / f"{name}.png")
             print(OUT / f"{name}.png")
+        upload_shot(browser, url)
         browser.close()
     server.shutdown()
+    shutil.rmtree(uploads, ignore_errors=True)
+
+
+def upload_shot(browser, url: str) -> None:
+    """Upload the messy test export in "Your data" and capture its report."""
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(url + "/?tab=upload")
+    page.wait_for_selector(f"#{ids.UPLOAD_VIEW}:not([hidden])", timeout=30_000)
+    page.set_input_files(f"#{ids.UPLOAD} input[type=file]", UPLOAD_EXAMPLE)
+    page.wait_for_selector(".atlas-rejects", timeout=60_000)
+    page.wait_for_function("() => !document.querySelector('[data-dash-is-loading]')")
+    page.wait_for_timeout(1000)
+    page.screenshot(path=OUT / "upload.png")
+    print(OUT / "upload.png")
 
 
 if __name__ == "__main__":

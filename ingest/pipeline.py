@@ -14,6 +14,7 @@ import pandas as pd
 from data.errors import InputFileError
 from data.ingest import STAGES, IngestResult, Progress, read_records
 from data.places import Geocoder
+from data.readers import InputFile
 from mapping import placement
 from mapping.boundaries import country_at
 from mapping.gazetteer import Gazetteer, assign_regions, geocode_frame, load_gazetteer
@@ -41,12 +42,19 @@ class IngestOptions:
 
 
 def ingest_file(
-    path: Path, *, options: IngestOptions = IngestOptions(), progress: Progress | None = None
+    source: Path | InputFile,
+    *,
+    options: IngestOptions = IngestOptions(),
+    progress: Progress | None = None,
 ) -> IngestResult:
-    """Read, validate, geocode and place one input file (CSV, XLSX, GeoJSON or Parquet)."""
+    """Read, validate, geocode and place one input file (CSV, XLSX, GeoJSON or Parquet).
+
+    `source` is a path (the command line, the app's --data) or an uploaded file's name and bytes.
+    """
     report = progress or (lambda stage: None)
+    source = source if isinstance(source, InputFile) else Path(source)
     result = read_records(
-        Path(path), locate=locate_countries, geocode=make_geocoder(options), progress=report
+        source, locate=locate_countries, geocode=make_geocoder(options), progress=report
     )
     records = place_records(result.records, options=options, progress=report)
     report(STAGES[-1])
@@ -114,8 +122,8 @@ def _online_fallback(
     return found
 
 
-def load_records(path: Path, *, options: IngestOptions = IngestOptions()) -> pd.DataFrame:
-    """Return the accepted records of a file (index 0..n-1); raise InputFileError if none."""
+def load_checked(path: Path, *, options: IngestOptions = IngestOptions()) -> IngestResult:
+    """Ingest the file the app serves; raise InputFileError when no row was accepted."""
     result = ingest_file(path, options=options)
     if result.accepted == 0:
         raise InputFileError(
@@ -126,7 +134,12 @@ def load_records(path: Path, *, options: IngestOptions = IngestOptions()) -> pd.
         # The app shows only accepted rows: say how many were left out and how to see why.
         LOG.warning("%s: %s; run `python -m data.ingest %s -o OUT.csv --rejects REJECTS.csv` "
                     "for the reasons", Path(path).name, result.summary(), path)  # fmt: skip
-    return result.records.reset_index(drop=True)
+    return replace(result, records=result.records.reset_index(drop=True))
+
+
+def load_records(path: Path, *, options: IngestOptions = IngestOptions()) -> pd.DataFrame:
+    """Return the accepted records of a file (index 0..n-1); raise InputFileError if none."""
+    return load_checked(path, options=options).records
 
 
 def locate_countries(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:

@@ -5,6 +5,7 @@ URL = "url"
 COUNT = "cluster-count"
 DEMO_NOTICE = "demo-notice"
 DATASET_NAME = "dataset-name"
+DATASET_BACK = "dataset-back"
 NOTICES = "filter-notices"
 FOOTER = "page-footer"
 TABS = "main-tabs"
@@ -113,6 +114,26 @@ COMPARE_BODY = "compare-body"
 COMPARE_MIX = "compare-mix"
 COMPARE_LABELS = "compare-labels"
 
+# Your data: upload, progress, the report of a data set and its actions
+UPLOAD_VIEW = "upload-view"
+UPLOAD = "upload"
+UPLOAD_ZONE = "upload-zone"
+UPLOAD_MESSAGE = "upload-message"
+UPLOAD_BUSY = "upload-busy"
+UPLOAD_PROGRESS = "upload-progress"
+UPLOAD_POLL = "upload-poll"
+UPLOAD_REPORT = "upload-report"
+UPLOAD_ACTIONS = "upload-actions"
+UPLOAD_OPEN = "upload-open"
+UPLOAD_RECORDS_CSV = "upload-records-csv"
+UPLOAD_REJECTS_CSV = "upload-rejects-csv"
+UPLOAD_REMOVE = "upload-remove"
+
+# The header's name of the data set shown.
+DATASET_NAME = "dataset-name"
+DATASET_BACK = "dataset-back"
+DEMO_NOTICE_WRAP = "demo-notice-wrap"
+
 # The element of each main view, by the page state's `tab`.
 VIEW_IDS = {"map": MAP_VIEW, "partners": PARTNER_VIEW, "marketplace": MARKET_VIEW,
-            "insights": INSIGHT_VIEW, "compare": COMPARE_VIEW}  # fmt: skip
+            "insights": INSIGHT_VIEW, "compare": COMPARE_VIEW, "upload": UPLOAD_VIEW}  # fmt: skip

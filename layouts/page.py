@@ -18,6 +18,7 @@ from layouts.panels import (
     build_table,
 )
 from layouts.partners import build_partner_view
+from layouts.upload import build_upload_view
 from mapping.modes import Choice
 
 
@@ -32,6 +33,9 @@ def build_page(
     is_demo: bool,
     nuts: bool,
     min_clusters: int,
+    dataset_name: str,
+    max_upload_mb: int,
+    dataset_days: int,
 ) -> html.Div:
     """Return the whole page; what it shows arrives as arguments."""
     map_view = html.Div(
@@ -55,6 +59,7 @@ def build_page(
             build_market_view(),
             build_insight_view(min_clusters=min_clusters),
             build_compare_view(),
+            build_upload_view(max_upload_mb=max_upload_mb, dataset_days=dataset_days),
         ],
         className="atlas-main",
     )
@@ -63,7 +68,7 @@ def build_page(
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.TABLE_SORT),
             dcc.Store(id=ids.TABLE_KEY),
-            build_header(total=total, is_demo=is_demo),
+            build_header(total=total, is_demo=is_demo, dataset_name=dataset_name),
             html.Div([build_filters(filters, options), main], className="atlas-body"),
             build_profile(),
             build_footer(nuts=nuts),
@@ -95,9 +100,9 @@ def build_tabs(tabs: tuple[Choice, ...]) -> html.Fieldset:
     )
 
 
-def build_header(*, total: int, is_demo: bool) -> html.Header:
-    """Return the title bar with the live count and, for demo data, a visible notice."""
-    notice = (
+def build_header(*, total: int, is_demo: bool, dataset_name: str) -> html.Header:
+    """Return the title bar: the data set's name, the live count and, for demo data, a notice."""
+    notice = html.Span(
         dbc.Badge(
             "Demo data: synthetic, fictional clusters in real towns",
             id=ids.DEMO_NOTICE,
@@ -105,16 +110,33 @@ def build_header(*, total: int, is_demo: bool) -> html.Header:
             text_color="dark",
             className="atlas-demo-notice",
             title="Every cluster shown is synthetic: fictional organisations placed in real towns.",
-        )
-        if is_demo
-        else None
+        ),
+        id=ids.DEMO_NOTICE_WRAP,
+        hidden=not is_demo,
     )
     return html.Header(
         [
             html.Div(
                 [
                     html.H1("Cluster Atlas", className="h4 mb-0"),
-                    html.P("Cluster organisations in Europe and beyond", className="mb-0 small"),
+                    html.P(
+                        [
+                            "Data: ",
+                            html.Span(
+                                dataset_name,
+                                id=ids.DATASET_NAME,
+                                className="fw-semibold text-break",
+                            ),
+                            html.A(
+                                f"back to {dataset_name}",
+                                href="/",
+                                id=ids.DATASET_BACK,
+                                hidden=True,
+                                className="atlas-back ms-2",
+                            ),
+                        ],
+                        className="mb-0 small",
+                    ),  # fmt: skip
                 ],
                 className="atlas-title",
             ),

@@ -11,6 +11,8 @@ from analysis.params import FILTERS, PARAMS
 from analysis.state import TABS, VIEW_PARAMS, VIEWS, PageState, open_page
 from analysis.store import DatasetStore
 from analysis.table import SORTABLE
+from data.readers import InputFile
+from ingest.pipeline import ingest_file
 from mapping.modes import COLOR_CHOICES, MAP_MODES
 from tests.filter_oracle import EXAMPLES, demo, valid_specs
 
@@ -94,22 +96,25 @@ def test_open_page_names_the_data_set_and_reports_an_unknown_one(store):
     assert int(page.mask.sum()) == int((demo().records["country_code"] == "DE").sum())
 
 
-def test_the_store_serves_the_default_and_added_data_sets(store):
-    assert store.get() is store.get(store.default_key) is demo()
+def test_the_store_serves_the_default_and_uploaded_data_sets(tmp_path):
+    local = DatasetStore(demo(), name="Demo data", folder=tmp_path)
+    assert local.get() is local.get(local.default_key) is demo()
     with pytest.raises(KeyError):
-        store.get("missing")
-    local = DatasetStore(demo(), name="Demo data")
-    built = []
+        local.get("0123456789abcdef0123")
+    body = b"name,city,country\nMine Cluster,Graz,AT\n"
+    results = []
 
-    def build():
-        built.append(1)
-        return demo()
+    def send():
+        results.append(local.upload(InputFile("Mine.csv", body), ingest=ingest_file, uploaded=""))
 
-    threads = [threading.Thread(target=local.add, args=("k1", "Mine.csv", build)) for _ in range(8)]
+    threads = [threading.Thread(target=send) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert "k1" in local and local.name("k1") == "Mine.csv" and local.get("k1") is demo()
-    page = open_page(local, "?data=k1")
-    assert page.state.data == "k1" and page.notices == ()
+    keys = {key for key, _ in results}
+    assert len(keys) == 1  # the same bytes are one data set, however many send them at once
+    key = keys.pop()
+    assert key in local and local.name(key) == "Mine.csv" and len(local.get(key)) == 1
+    page = open_page(local, f"?data={key}")
+    assert page.state.data == key and page.notices == ()

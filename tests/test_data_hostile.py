@@ -66,3 +66,22 @@ def test_pipes_devices_and_folders_are_refused_at_once(tmp_path):
 def test_a_long_error_is_cut_to_one_short_line():
     message = one_line("cannot read x.csv: broken CSV (" + "y" * 5000 + "\nmore)")
     assert len(message) == 300 and message.endswith("…") and "\n" not in message
+
+
+@pytest.mark.parametrize("offset", [10, 100_000], ids=["early", "after 64 KB"])
+def test_a_stray_control_character_cleans_its_cell_and_flags_its_row(tmp_path, offset):
+    filler = "".join(f"Filler Cluster {i},Graz,AT\n" for i in range(offset // 25))
+    body = f"name,city,country\nNul{chr(0)} Cluster,Wi\x1ben,AT\n{filler}Bell\x07 Cluster,Linz,AT\n"
+    path = tmp_path / "controls.csv"
+    path.write_bytes(body.encode("utf-8"))
+    result = ingest_file(path)
+    assert result.rejected == 0 and result.accepted == result.rows_read
+    records = result.records.set_index("name")
+    assert {"Nul Cluster", "Bell Cluster"} <= set(records.index)
+    assert records.at["Nul Cluster", "city"] == "Wien"
+    assert records.at["Nul Cluster", "notes"] == "control characters removed from name, city"
+    assert records.at["Bell Cluster", "flags"] == "control-characters-removed"
+    flagged = records["flags"].fillna("").str.contains("control-characters-removed")
+    assert flagged.sum() == 2
+    text = records.reset_index().to_csv()
+    assert "\x00" not in text and "\x07" not in text and "\x1b" not in text

@@ -49,9 +49,9 @@ def serve(app: Dash) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def live_server() -> Iterator[str]:
-    """Serve the app on the demo data; yield its base URL."""
-    yield from serve(create_app(Settings()))
+def live_server(tmp_path_factory) -> Iterator[str]:
+    """Serve the app on the demo data (uploads kept in a temporary folder); yield its URL."""
+    yield from serve(create_app(Settings(data_dir=tmp_path_factory.mktemp("datasets"))))
 
 
 class PageWatch:

@@ -1,6 +1,7 @@
 """Server posture: security headers everywhere, a size limit, and no 5xx for malformed input."""
 
 import http.client
+import io
 import json
 import threading
 
@@ -17,7 +18,8 @@ PATHS = ("/", "/api/stats.json", "/api/clusters.csv?country=DE", "/assets/atlas.
          "/geo/countries.geojson", "/api/no-such-route", "/no-such-page")  # fmt: skip
 API_ROUTES = ("/api/clusters.csv", "/api/clusters.geojson", "/api/stats.json", "/api/map.json",
               "/api/specialisation.json", "/api/compare.json", "/api/partnerships.json",
-              "/api/timeline.json", "/api/marketplace.json", "/api/partners.json")  # fmt: skip
+              "/api/timeline.json", "/api/marketplace.json", "/api/partners.json",
+              "/api/report.json", "/api/rejects.csv")  # fmt: skip
 PARAMS = (
     "country",
     "scope",
@@ -42,8 +44,8 @@ PARAMS = (
 
 
 @pytest.fixture(scope="module")
-def app():
-    return create_app(Settings(max_upload_mb=1))
+def app(tmp_path_factory):
+    return create_app(Settings(max_upload_mb=1, data_dir=tmp_path_factory.mktemp("datasets")))
 
 
 @pytest.fixture(scope="module")
@@ -130,6 +132,24 @@ def _outputs(output: str) -> list[dict] | dict:
 def test_api_routes_fed_random_queries_never_answer_5xx(client, route, query):
     response = client.get(route, query_string=query)
     assert response.status_code < 500, (route, query, response.get_data(as_text=True)[:300])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+          HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(
+    name=st.text(max_size=60),
+    suffix=st.sampled_from([".csv", ".xlsx", ".json", ".geojson", ".parquet", ".tsv", ""]),
+    data=st.binary(max_size=2_000),
+)
+def test_uploads_of_random_bytes_never_answer_5xx(app, client, name, suffix, data):
+    response = client.post(
+        "/api/datasets",
+        data={"file": (io.BytesIO(data), name + suffix)},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code in (201, 400), response.get_data(as_text=True)[:300]
+    body = response.get_json()
+    assert "\n" not in body.get("error", "") and len(body.get("error", "")) <= 300
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,

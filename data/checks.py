@@ -66,6 +66,10 @@ def add_finding(records: pd.DataFrame, mask: pd.Series, flag: str | None, notes:
         if text is None:
             continue
         current = records.get(column, pd.Series("", index=records.index)).fillna("")
-        addition = text[mask] if isinstance(text, pd.Series) else pd.Series(text, index=mask.index)
+        # A Series of notes may cover only the flagged rows: it is aligned on the index.
+        if isinstance(text, pd.Series):
+            addition = text.reindex(mask.index)[mask]
+        else:
+            addition = pd.Series(text, index=mask.index)
         joined = current.where(current == "", current + "; ") + addition
         records[column] = current.mask(mask, joined).astype("string").replace("", pd.NA)

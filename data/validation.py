@@ -191,6 +191,12 @@ def check_countries(
     if locate is not None and unlocated.any():
         located = locate(lon[unlocated].to_numpy(), lat[unlocated].to_numpy())
         iso = iso.fillna(pd.Series(located, index=iso.index[unlocated], dtype="string"))
+        # A point in no country may be a lat/lon swap: the swapped point's country is taken,
+        # and placement (ingest.pipeline) exchanges them and flags the row latlon-swapped.
+        lost = unlocated & iso.isna() & (lat.abs() <= 180) & (lon.abs() <= 90)
+        if lost.any():
+            swapped = locate(lat[lost].to_numpy(), lon[lost].to_numpy())
+            iso = iso.fillna(pd.Series(swapped, index=iso.index[lost], dtype="string"))
     reason = IN_NO_COUNTRY if locate is not None else "no country given"
     found.append(problem_lines(unlocated & iso.isna(), "country", name_text, reason))
     derived = {"country": map_unique(iso, country_name), "scope": map_unique(iso, country_scope)}

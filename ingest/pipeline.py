@@ -67,12 +67,15 @@ def place_records(
     options: IngestOptions = IngestOptions(),
     progress: Progress | None = None,
 ) -> pd.DataFrame:
-    """Check points against their country, then fill admin-1 regions and NUTS-2 codes."""
+    """Check points against their country and city, then fill admin-1 and NUTS-2 regions."""
     report = progress or (lambda stage: None)
     report(STAGES[2])
-    records = placement.note_geocoding(placement.check_in_country(records))
+    records = placement.check_in_country(records)
+    # Only given points with a city, and rows without a region, need the gazetteer.
+    if placement.cities_to_check(records).any():
+        records = placement.check_near_city(records, gazetteer=_gazetteer(options))
+    records = placement.note_geocoding(records)
     report(STAGES[3])
-    # Only rows without a region need the gazetteer: the shipped data never loads it.
     if placement.missing_regions(records).any():
         records = placement.fill_regions(records, gazetteer=_gazetteer(options))
     if options.nuts is not None:

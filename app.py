@@ -4,6 +4,7 @@ import sys
 from functools import partial
 
 from dash import Dash
+from flask import Flask
 from flask_compress import Compress
 
 import api.clusters
@@ -35,6 +36,8 @@ from mapping.modes import COLOR_CHOICES, MAP_MODES, offered
 from mapping.nuts import load_nuts
 from settings import Settings, load_settings
 
+# Answers Flask-Compress does not compress by default: the CSV and GeoJSON downloads.
+DOWNLOAD_TYPES = ("text/csv", "application/geo+json")
 # The page is in English (screen readers and translation tools read lang); Dash's default
 # wraps its scripts in a second <footer>, which screen readers would list as a landmark.
 INDEX_STRING = """<!DOCTYPE html>
@@ -76,6 +79,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.index_string = INDEX_STRING
+    app.server.config["COMPRESS_MIMETYPES"] = compressed_types()
     Compress(app.server)
     options = map_options(settings, nuts_regions)
     api.routes.register(app.server, nuts=nuts_regions)
@@ -113,6 +117,15 @@ def create_app(settings: Settings | None = None) -> Dash:
     callbacks.layout.register(app)
     api.security.secure(app, max_upload_mb=settings.max_upload_mb, tiles=settings.tiles)
     return app
+
+
+def compressed_types() -> list[str]:
+    """Return Flask-Compress's default types plus the downloads' (CSV, GeoJSON), which it
+    leaves out: a filtered CSV shrinks about 5x, and clients that send no Accept-Encoding
+    still get it plain."""
+    probe = Flask("probe")
+    Compress(probe)  # fills the probe's config with the library's defaults
+    return [*probe.config["COMPRESS_MIMETYPES"], *DOWNLOAD_TYPES]
 
 
 def map_options(settings: Settings, nuts_regions) -> dict:

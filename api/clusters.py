@@ -32,7 +32,8 @@ VIEW_RANGES = {"zoom": (0.0, 24.0), "lat": (-90.0, 90.0), "lon": (-180.0, 180.0)
 def register(
     server: Flask, store: DatasetStore, *, features: frozenset[str], map_options: dict
 ) -> None:
-    """Mount /api/clusters.csv, /api/clusters.geojson, /api/stats.json and /api/map.json.
+    """Mount /api/clusters.csv, /api/clusters.geojson, /api/stats.json, /api/count.json and
+    /api/map.json.
 
     Every route resolves its query as the page does (`open_page`): same data set, filters,
     view and notices. `map_options` are the settings-driven arguments of the page's map.
@@ -57,6 +58,13 @@ def register(
     def stats_json() -> Response:
         shown = page()
         return _json_response({**compute_stats(shown.dataset, shown.mask), **_echo(shown)})
+
+    @server.get("/api/count.json")
+    def count_json() -> Response:
+        # The cheap question "how many?": the mask only, none of the statistics.
+        shown = page()
+        body = {"count": int(shown.mask.sum()), "total": len(shown.dataset), **_echo(shown)}
+        return _json_response(body)
 
     @server.get("/api/map.json")
     def map_json() -> Response:

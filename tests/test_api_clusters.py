@@ -45,6 +45,9 @@ def test_downloads_and_stats_hold_exactly_the_oracle_records(client, data):
     stats = client.get(f"/api/stats.json{query}").get_json()
     assert stats["kpis"]["clusters"] == len(expected)
     assert (stats["filters"], stats["notices"]) == (spec.to_query(), [])
+    count = client.get(f"/api/count.json{query}").get_json()
+    assert (count["count"], count["total"]) == (len(expected), len(demo().records))
+    assert (count["filters"], count["notices"]) == (spec.to_query(), [])
 
 
 def test_stats_counts_match_the_records(client):

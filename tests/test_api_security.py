@@ -16,7 +16,8 @@ from settings import Settings
 
 PATHS = ("/", "/api/stats.json", "/api/clusters.csv?country=DE", "/assets/atlas.css",
          "/geo/countries.geojson", "/api/no-such-route", "/no-such-page")  # fmt: skip
-API_ROUTES = ("/api/clusters.csv", "/api/clusters.geojson", "/api/stats.json", "/api/map.json",
+API_ROUTES = ("/api/clusters.csv", "/api/clusters.geojson", "/api/stats.json", "/api/count.json",
+              "/api/map.json",
               "/api/specialisation.json", "/api/compare.json", "/api/partnerships.json",
               "/api/timeline.json", "/api/marketplace.json", "/api/partners.json",
               "/api/report.json", "/api/rejects.csv")  # fmt: skip

@@ -5,10 +5,20 @@ PY := $(VENV)/bin/python
 RUN_STAMP := $(VENV)/.run-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run test lint format bench chromium data clean
+.PHONY: run serve test lint format bench chromium data clean
 
 run: $(RUN_STAMP)
 	$(PY) app.py
+
+# Production serving: gunicorn, WORKERS processes of THREADS threads, the app built once before
+# the workers fork (--preload: they share its memory copy-on-write). Settings come from the
+# CLUSTER_ATLAS_* variables (README, Configuration); uploads live in CLUSTER_ATLAS_DATA_DIR.
+WORKERS ?= 2
+THREADS ?= 4
+BIND ?= 127.0.0.1:8050
+serve: $(RUN_STAMP)
+	$(VENV)/bin/gunicorn --workers $(WORKERS) --threads $(THREADS) --preload \
+	  --bind $(BIND) --timeout 300 wsgi:server
 
 test: $(DEV_STAMP) chromium lint
 	$(PY) -m pytest

@@ -1,4 +1,4 @@
-"""WSGI entry point for production servers: `gunicorn --workers 4 wsgi:server`."""
+"""WSGI entry point for production servers: `make serve` runs gunicorn on `wsgi:server`."""
 
 from app import create_app
 from settings import load_settings

@@ -29,7 +29,7 @@ from analysis.state import TABS
 from analysis.store import DatasetStore
 from data.errors import AtlasError
 from data.ingest import report_facts
-from ingest.pipeline import ingest_file, load_checked
+from ingest.pipeline import ingest_file, load_prepared
 from layouts.filters import option_list
 from layouts.page import build_page
 from mapping.modes import COLOR_CHOICES, MAP_MODES, offered
@@ -62,7 +62,10 @@ INDEX_STRING = """<!DOCTYPE html>
 def create_app(settings: Settings | None = None) -> Dash:
     """Load the records once and return the Dash app serving them."""
     settings = settings or Settings()
-    started = load_checked(settings.data, options=settings.ingest_options)
+    # A restart (or a second worker without --preload) loads the prepared records instead of
+    # ingesting the file again.
+    started = load_prepared(settings.data, options=settings.ingest_options,
+                            cache_dir=settings.cache_dir)  # fmt: skip
     dataset = prepare(started.records)
     name = "Demo data (synthetic)" if settings.is_demo else settings.data.name
     store = DatasetStore(

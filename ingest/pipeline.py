@@ -4,15 +4,19 @@ This package sits above data/ and mapping/: data/ never imports mapping/, so the
 the country locator are built here and injected into data.ingest.read_records.
 """
 
+import hashlib
 import logging
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from data import datasets
+from data.datasets import Limits
 from data.errors import InputFileError
-from data.ingest import STAGES, IngestResult, Progress, read_records
+from data.ingest import STAGES, IngestResult, Progress, read_records, report_facts
 from data.places import Geocoder
 from data.readers import InputFile
 from mapping import placement
@@ -21,6 +25,10 @@ from mapping.gazetteer import Gazetteer, assign_regions, geocode_frame, load_gaz
 from mapping.online import OnlineGeocoder
 
 LOG = logging.getLogger(__name__)
+ROOT = Path(__file__).resolve().parent.parent
+# What the result of an ingest depends on besides its input: its code and the shipped data.
+INGEST_SOURCES = (("data", "*.py"), ("mapping", "*.py"), ("ingest", "*.py"), ("data/files", "**/*"))
+PREPARED_FOLDER = "prepared"
 
 
 @dataclass(frozen=True)
@@ -133,11 +141,71 @@ def load_checked(path: Path, *, options: IngestOptions = IngestOptions()) -> Ing
             f"cannot load {Path(path).name}: no row was accepted ({result.summary()}; "
             f"run `python -m data.ingest {path} -o OUT.csv --rejects REJECTS.csv` for the reasons)"
         )
+    warn_left_out(path, result)
+    return replace(result, records=result.records.reset_index(drop=True))
+
+
+def warn_left_out(path: Path, result: IngestResult) -> None:
+    """Log how many rows the app leaves out and how to see why (it shows accepted rows only)."""
     if result.rejected:
-        # The app shows only accepted rows: say how many were left out and how to see why.
         LOG.warning("%s: %s; run `python -m data.ingest %s -o OUT.csv --rejects REJECTS.csv` "
                     "for the reasons", Path(path).name, result.summary(), path)  # fmt: skip
-    return replace(result, records=result.records.reset_index(drop=True))
+
+
+def load_prepared(path: Path, *, options: IngestOptions, cache_dir: Path) -> IngestResult:
+    """Return the ingest of the file the app serves, from the prepared-data cache when it holds
+    this input under this code; else ingest it (load_checked) and keep the result there.
+
+    The cache entry's key (data.datasets) is derived from the input's bytes, the placement
+    options and a digest of the code and data files that ingest reads (`code_digest`): a
+    changed file, option or ingest code is a new entry, never a stale answer. Entries are kept
+    as uploads are (records as Parquet, report, rejects) and pruned with the same limits.
+    """
+    root = Path(cache_dir) / PREPARED_FOLDER
+    key = prepared_key(Path(path), options)
+    if datasets.has_records(root, key):
+        facts = datasets.load_report(root, key)
+        result = IngestResult(
+            datasets.load_records(root, key),
+            datasets.load_rejects(root, key),
+            facts["rows_read"],
+            warnings=tuple(facts["warnings"]),
+            unrecognised=tuple(facts["unrecognised"]),
+            recognised=tuple(tuple(pair) for pair in facts["recognised"]),
+        )
+        warn_left_out(path, result)
+        return result
+    result = load_checked(path, options=options)
+    datasets.save(root, key, records=result.records, rejects=result.rejects,
+                  report=report_facts(result))  # fmt: skip
+    datasets.prune(root, Limits(), keep=key)
+    return result
+
+
+def prepared_key(path: Path, options: IngestOptions) -> str:
+    """Return the cache key of an input: its bytes, the placement options, the ingest code."""
+    digest = hashlib.sha256()
+    try:
+        with Path(path).open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    except OSError as error:
+        raise InputFileError(f"cannot read {Path(path).name}: {error.strerror}") from error
+    nuts = prepared_key(options.nuts, IngestOptions()) if options.nuts else ""
+    digest.update(f"|online={options.online}|nuts={nuts}|code={code_digest()}".encode())
+    return datasets.content_key(digest.hexdigest().encode())
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """Return a digest of every file ingest reads or runs: data/, mapping/ and ingest/ code and
+    the shipped data files (a few MB, hashed once per process)."""
+    digest = hashlib.sha256()
+    for folder, pattern in INGEST_SOURCES:
+        for path in sorted((ROOT / folder).glob(pattern)):
+            if path.is_file():
+                digest.update(path.relative_to(ROOT).as_posix().encode() + path.read_bytes())
+    return digest.hexdigest()
 
 
 def load_records(path: Path, *, options: IngestOptions = IngestOptions()) -> pd.DataFrame:

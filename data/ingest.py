@@ -286,7 +286,7 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
 
 def _missing_name_column(headers: Sequence[str]) -> str:
     expected = ", ".join(f'"{alias}"' for alias in load_alias_lists()["name"][:4])
-    found = ", ".join(f'"{header}"' for header in headers[:8]) or "none"
+    found = ", ".join(f'"{_printable(header)}"' for header in headers[:8]) or "none"
     return f"no column for the cluster name (found {found}; expected one such as {expected})"
 
 

@@ -134,8 +134,12 @@ def read_table(source: Path | InputFile) -> RawTable:
 
 
 def _without_controls(table: RawTable) -> RawTable:
-    """Remove control characters from every cell, noting each cleaned (row, column)."""
+    """Remove control characters from every cell and header, noting each cleaned cell."""
     frame, cleaned = table.frame.copy(), []
+    headers = [re.sub(CONTROL_CHARACTERS, "", str(h)).strip() for h in frame.columns]
+    if headers != [str(h) for h in frame.columns]:
+        frame.columns = headers
+        table = replace(table, frame=frame)
     for position in range(frame.shape[1]):
         values = frame.iloc[:, position]
         hit = values.str.contains(CONTROL_CHARACTERS, regex=True).fillna(False).astype(bool)
@@ -396,6 +400,8 @@ def _csv_grid(text: str, delimiter: str, *, name: str) -> pd.DataFrame:
             io.StringIO(text), sep=delimiter, header=None, dtype=object, na_filter=False,
             skip_blank_lines=False, engine="c",
         )  # fmt: skip
+    except pd.errors.EmptyDataError as error:  # only blanks and stray control characters
+        raise InputFileError(f"cannot read {name}: file has no rows") from error
     except pd.errors.ParserError as error:
         unclosed = re.search(r"EOF inside string starting at row (\d+)", str(error))
         if unclosed:

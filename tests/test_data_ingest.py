@@ -313,7 +313,7 @@ def test_command_cuts_a_long_list_of_unrecognised_columns(tmp_path: Path, capsys
     assert main([str(path), "-o", str(tmp_path / "o.csv")]) == 0
     out = capsys.readouterr().out
     (line,) = [line for line in out.splitlines() if line.startswith(UNRECOGNISED)]
-    shown = [f'"{long.strip()[:59]}…"', '"[31mRot [0m"', '"Zeile zwei"']
+    shown = [f'"{long.strip()[:59]}…"', '"[31mRot[0m"', '"Zeile zwei"']
     shown += [f'"Spalte {i}"' for i in range(1, 18)]
     assert line == UNRECOGNISED + ", ".join(shown) + " and 3 more"
     assert "\x1b" not in out

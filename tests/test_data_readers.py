@@ -10,7 +10,8 @@ import pytest
 
 from data.columns import canonical_column, load_alias_lists, load_aliases, match_columns
 from data.errors import InputFileError
-from data.readers import cell_text, decode_text, read_table, sniff_delimiter
+from data.ingest import read_records
+from data.readers import InputFile, cell_text, decode_text, read_table, sniff_delimiter
 from data.schema import CANONICAL_COLUMNS
 
 # file, source row numbers, {(row, header): expected text (None = missing)}
@@ -249,3 +250,16 @@ def test_match_columns_lists_unrecognised_headers_once() -> None:
 def test_alias_file_names_only_canonical_columns_without_clashes() -> None:
     assert set(load_alias_lists()) <= set(CANONICAL_COLUMNS)
     assert load_aliases()["cluster organisation name"] == "name"
+
+
+@pytest.mark.parametrize("data", [b"\r\x00", b"\n\x07\n", b"\x00"])
+def test_a_file_of_blanks_and_stray_controls_gets_one_line(data: bytes) -> None:
+    # Found by the upload fuzz test: pandas' EmptyDataError used to escape as a 500.
+    with pytest.raises(InputFileError, match=r"^cannot read c\.csv: ") as error:
+        read_records(InputFile("c.csv", data))
+    assert str(error.value).isprintable()
+
+
+def test_control_characters_in_a_header_are_removed() -> None:
+    table = read_table(InputFile("c.csv", b"na\x00me,ci\x1bty\nAlpha,Graz\n"))
+    assert list(table.frame.columns) == ["name", "city"]

@@ -84,10 +84,6 @@ class DatasetStore:
         """Return the display name of a data set (its file name, or "Demo data")."""
         return self.facts(key)["name"]
 
-    def is_demo(self, key: str | None = None) -> bool:
-        """Tell whether data set `key` is the synthetic demo data."""
-        return bool(self.facts(key).get("is_demo"))
-
     def facts(self, key: str | None = None) -> dict:
         """Return a data set's name, whether it is the demo, and its ingest report."""
         if key is None or key == self.default_key:

@@ -11,18 +11,15 @@
 """
 
 import json
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 from flask import Flask, Response, request
 
-from analysis.store import DatasetStore
+from analysis.store import DatasetStore, Ingest
 from data.errors import AtlasError
 from data.exports import table_csv
-from data.ingest import IngestResult, one_line
+from data.ingest import one_line
 from data.readers import InputFile
-
-Ingest = Callable[[InputFile], IngestResult]
 
 
 def register(server: Flask, store: DatasetStore, *, ingest: Ingest, max_upload_mb: int) -> None:

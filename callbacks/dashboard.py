@@ -52,8 +52,9 @@ def register(app: Dash, store: DatasetStore, *, features: frozenset[str]) -> Non
         facets = [item["id"]["param"] for item in ctx.outputs_grouping["options"]]
         outputs = render_dashboard(page, facets=facets)
         # The header names the data set; the demo notice shows for the demo data only.
-        outputs["dataset_name"] = store.name(page.state.data)
-        outputs["demo_hidden"] = not store.is_demo(page.state.data)
+        facts = store.facts(page.state.data)  # one read of an upload's report
+        outputs["dataset_name"] = facts["name"]
+        outputs["demo_hidden"] = not facts["is_demo"]
         outputs["back_hidden"] = page.state.data is None
         # The grid reloads its rows only when what it shows changed (not for a profile).
         if outputs["table_key"] == table_key:

@@ -31,6 +31,7 @@ import charset_normalizer
 import numpy as np
 import pandas as pd
 import pyarrow
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from data.columns import canonical_column
@@ -215,11 +216,14 @@ def read_parquet(file: InputFile) -> RawTable:
     try:
         parquet = pq.ParquetFile(pyarrow.BufferReader(file.data))
         _check_rows(parquet.metadata.num_rows, name=file.name)
-        frame = parquet.read().to_pandas()
+        table = parquet.read()
+        index = pd.RangeIndex(1, table.num_rows + 1, name="row")
+        columns = {i: _arrow_text(table.column(i), index) for i in range(table.num_columns)}
     except (pyarrow.ArrowException, OSError, ValueError, TypeError) as error:
         raise InputFileError(f"cannot read {file.name}: not a valid Parquet file") from error
-    frame.index = pd.RangeIndex(1, len(frame) + 1, name="row")
-    return RawTable(_as_text(frame))
+    frame = pd.DataFrame(columns, index=index)
+    frame.columns = list(table.column_names)
+    return RawTable(_as_text(frame, typed=False))
 
 
 READERS.update({
@@ -510,6 +514,39 @@ def _as_text(frame: pd.DataFrame, *, typed: bool = True) -> pd.DataFrame:
     out = pd.DataFrame(columns, index=frame.index)
     out.columns = list(frame.columns)
     return out
+
+
+def _arrow_text(column: pyarrow.ChunkedArray, index: pd.Index) -> pd.Series:
+    """Return a typed Arrow column as the text `cell_text` gives each cell, column at a time.
+
+    Text, integers, booleans, dates and floats are cast by Arrow (whole floats print without
+    ".0", as cell_text does), timestamps that are all at midnight become dates; other types
+    (lists, structs, times of day) go cell by cell through cell_text.
+    """
+    kind = column.type
+    if pyarrow.types.is_floating(kind):
+        return pd.Series(_float_text(column), index=index, dtype="string")
+    if pyarrow.types.is_timestamp(kind) and kind.tz is None:
+        stamps = column.to_pandas()
+        if (stamps.isna() | (stamps.dt.normalize() == stamps)).all():
+            column = pyarrow.chunked_array([pyarrow.array(stamps.dt.date, type=pyarrow.date32())])
+            kind = column.type
+    simple = (pyarrow.types.is_string, pyarrow.types.is_large_string, pyarrow.types.is_integer,
+              pyarrow.types.is_boolean, pyarrow.types.is_date)  # fmt: skip
+    if any(test(kind) for test in simple):
+        text = pc.cast(column, pyarrow.large_string())  # pandas' Arrow-backed "string" dtype
+        return pd.Series(pd.arrays.ArrowStringArray(text), index=index)
+    return pd.Series(column.to_pandas().map(cell_text).to_numpy(), index=index, dtype="string")
+
+
+def _float_text(column: pyarrow.ChunkedArray) -> np.ndarray:
+    """Return floats as cell_text writes them: whole numbers without ".0", NaN as missing."""
+    values = column.to_numpy().astype("float64")
+    text = pc.cast(column, pyarrow.string()).to_numpy(zero_copy_only=False).astype(object)
+    whole = np.isfinite(values) & (np.abs(values) < 1e15) & (np.floor(values) == values)
+    text[whole] = values[whole].astype(np.int64).astype(str)
+    text[np.isnan(values)] = None
+    return text
 
 
 def cell_text(value: object) -> str | None:

@@ -30,7 +30,7 @@ from data.schema import (
     conform,
 )
 from data.terms import check_label, check_offers, check_terms
-from data.text import normalise_key
+from data.text import normalise_keys
 
 REJECT_COLUMNS = ("row", "name", "column", "value", "reason")
 COUNT_COLUMNS = ("sme_members", "large_company_members", "research_members", "employees")
@@ -291,10 +291,13 @@ def _duplicates(keys: pd.Series, column: str, values: pd.Series) -> pd.DataFrame
 
 def _generated_ids(given: pd.Series) -> pd.Series:
     # "C" + source row is stable across runs; a clash with an id the file gives is resolved by
-    # a suffix so ids stay unique.
-    ids = pd.Series("C" + given.index.astype(str), index=given.index, dtype="string")
+    # a suffix so ids stay unique. Only the rows without an id get one.
+    missing = given.index[given.isna().to_numpy()]
+    ids = pd.Series("C" + missing.astype(str), index=missing, dtype="string")
+    if ids.empty:
+        return ids
     taken = set(given.dropna())
-    for row in ids.index[given.isna() & ids.isin(taken)]:
+    for row in ids.index[ids.isin(taken)]:
         suffix = 2
         while f"{ids[row]}-{suffix}" in taken:
             suffix += 1
@@ -306,7 +309,7 @@ def name_keys(names: pd.Series) -> pd.Series:
     """Return `normalise_key` of each name, vectorised for the (usual) plain-ASCII names."""
     ascii_only = names.str.fullmatch(r"[\x00-\x7f]*").fillna(False).astype(bool)
     keys = names.str.lower().str.replace(r"[^a-z0-9]+", " ", regex=True).str.strip()
-    return keys.mask(~ascii_only, map_unique(names[~ascii_only], normalise_key))
+    return keys.mask(~ascii_only, normalise_keys(names[~ascii_only]))
 
 
 def _with_inputs(frame: pd.DataFrame) -> pd.DataFrame:

@@ -7,6 +7,7 @@ from dash import Dash
 from flask import Flask
 from flask_compress import Compress
 
+import api.caching
 import api.clusters
 import api.datasets
 import api.insights
@@ -64,13 +65,15 @@ def create_app(settings: Settings | None = None) -> Dash:
     settings = settings or Settings()
     # A restart (or a second worker without --preload) loads the prepared records instead of
     # ingesting the file again.
-    started = load_prepared(settings.data, options=settings.ingest_options,
-                            cache_dir=settings.cache_dir)  # fmt: skip
-    dataset = prepare(started.records)
+    # The filter indexes are kept beside them (memory-mapped: the workers share one copy).
+    started, folder = load_prepared(settings.data, options=settings.ingest_options,
+                                    cache_dir=settings.cache_dir)  # fmt: skip
+    dataset = prepare(started.records, folder=folder)
     name = "Demo data (synthetic)" if settings.is_demo else settings.data.name
     store = DatasetStore(
-        dataset, name=name, is_demo=settings.is_demo, report=report_facts(started),
-        rejects=started.rejects, folder=settings.datasets_dir, limits=settings.dataset_limits,
+        dataset, name=name, version=folder and folder.name, is_demo=settings.is_demo,
+        report=report_facts(started), rejects=started.rejects, folder=settings.datasets_dir,
+        limits=settings.dataset_limits,
     )  # fmt: skip
     nuts_regions = load_nuts(settings.nuts) if settings.nuts is not None else None
     features = frozenset({"nuts"} if nuts_regions is not None else ())
@@ -86,6 +89,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     Compress(app.server)
     options = map_options(settings, nuts_regions)
     api.routes.register(app.server, nuts=nuts_regions)
+    api.caching.register(app.server, store, release=repr(settings))
     api.clusters.register(app.server, store, features=features, map_options=options)
     api.partners.register(app.server, store, features=features)
     api.marketplace.register(app.server, store, features=features)

@@ -17,14 +17,16 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
 
 from data.text import fold_accents
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 FILES = Path(__file__).resolve().parent.parent / "data" / "files"
 SYNONYMS_PATH = FILES / "term_synonyms.json"
@@ -58,7 +60,7 @@ class TextMatrix:
 class TextVectors:
     """A fitted vectoriser and the vectors of the texts it was fitted on."""
 
-    vectorizers: tuple[TfidfVectorizer, ...]
+    vectorizers: tuple["TfidfVectorizer", ...]
     vectors: TextMatrix
 
     def transform(self, texts: list[str]) -> TextMatrix:
@@ -127,6 +129,9 @@ def prepare_texts(texts: list[str]) -> pd.DataFrame:
 def fit_vectors(texts: list[str]) -> TextVectors:
     """Fit the three views on `texts` and return the vectoriser with their vectors."""
     # Each distinct text is vectorised once (offers and needs repeat across clusters).
+    # Imported here: scikit-learn takes seconds to import, and only partner matching needs it.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     codes, distinct = pd.factorize(pd.Series(texts, dtype=object).fillna("").astype(str))
     vectorizers = (
         TfidfVectorizer(analyzer="word", ngram_range=(1, 2), stop_words="english",
@@ -139,7 +144,7 @@ def fit_vectors(texts: list[str]) -> TextVectors:
 
 
 def _combine(
-    vectorizers: tuple[TfidfVectorizer, ...], table: pd.DataFrame, *, fit: bool
+    vectorizers: tuple["TfidfVectorizer", ...], table: pd.DataFrame, *, fit: bool
 ) -> TextMatrix:
     columns = (table["text"], table["text"], table["groups"])
     parts = []
@@ -152,7 +157,7 @@ def _combine(
             matrix = vectorizer.transform(values)
         else:  # nothing was fitted (no text had any word of this view)
             matrix = sp.csr_matrix((len(values), 0))
-        parts.append(normalize(matrix) * weight if matrix.shape[1] else matrix)
+        parts.append(unit_rows(matrix) * weight if matrix.shape[1] else matrix)
     # No text had any word at all (e.g. no descriptions): one empty column, all similarities 0.
     sparse = sp.hstack(parts, format="csr") if parts else sp.csr_matrix((len(table), 0))
     if not sparse.shape[1]:
@@ -164,7 +169,7 @@ def _combine(
     return TextMatrix((sp.diags(scale) @ sparse).tocsr(), dense * scale[:, None])
 
 
-def _fit(vectorizer: TfidfVectorizer, values: list[str]) -> sp.csr_matrix:
+def _fit(vectorizer: "TfidfVectorizer", values: list[str]) -> sp.csr_matrix:
     try:
         return vectorizer.fit_transform(values)
     except ValueError:  # empty vocabulary: no text has a word of this view
@@ -197,4 +202,11 @@ def meaning_vectors(texts: list[str]) -> np.ndarray:
         return np.zeros((0, model.dim), dtype=np.float32)
     # One process: forking workers inside a web server is not ours to do.
     vectors = model.encode(texts, use_multiprocessing=False).astype(np.float32)
-    return normalize(vectors)
+    return unit_rows(vectors)
+
+
+def unit_rows(matrix):
+    """Return `matrix` (dense or sparse) with rows scaled to unit length (zero rows stay)."""
+    from sklearn.preprocessing import normalize  # see fit_vectors: imported on first use
+
+    return normalize(matrix)

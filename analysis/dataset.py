@@ -1,14 +1,17 @@
 """The records prepared once for fast filtering: facet codes, item lists, a word index."""
 
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 
 from analysis._facets import Facet, list_facet, single_facet
+from analysis._index_files import load_indexes, save_indexes
 from analysis._search import SearchIndex, build_search_index
 from analysis.params import KEY_FILTERS, RANGE_FILTERS, FilterParam
 from data.countries import country_name
@@ -16,6 +19,8 @@ from data.taxonomies import vocabulary
 from data.text import normalise_key
 
 T = TypeVar("T")
+# Guards the creation of the per-index build locks of every data set (held for microseconds).
+_DERIVED_LOCK = threading.Lock()
 NUMBER_COLUMNS = tuple(f.column for f in RANGE_FILTERS)
 # The fields `q` searches; offers and needs too, so that a need finds who offers it.
 SEARCH_COLUMNS = ("name", "acronym", "city", "description", "offers", "needs")
@@ -40,18 +45,24 @@ class Dataset:
         """Return what `build(self)` makes, built once and kept with this data set.
 
         For indexes that only some views need (the table's sort ranks, the partner index):
-        built on first use, not at start-up; built whole before it is kept, so a concurrent
-        request never sees it half-made (two may build it at once; one copy is kept).
+        built on first use, not at start-up. Concurrent requests for the same index wait for
+        the one build (under many users, parallel builds of a large index multiplied its time
+        and memory); a request never sees it half-made.
         """
         kept = self.__dict__.setdefault("_derived", {})
-        if name not in kept:
-            kept.setdefault(name, build(self))
+        if name in kept:
+            return kept[name]
+        with _DERIVED_LOCK:
+            lock = self.__dict__.setdefault("_building", {}).setdefault(name, threading.Lock())
+        with lock:
+            if name not in kept:
+                kept[name] = build(self)
         return kept[name]
 
     @cached_property
-    def positions(self) -> dict[str, int]:
+    def positions(self) -> "Positions":
         """Map each cluster_id to its row position."""
-        return {str(cid): i for i, cid in enumerate(self.records["cluster_id"])}
+        return Positions(pd.Index(self.records["cluster_id"].astype("string")))
 
     def options(self, param: str) -> list[tuple[str, str]]:
         """Return the (slug or code, display label) pairs of `param` present in the records."""
@@ -64,26 +75,65 @@ class Dataset:
         return dict(zip(facet.keys, facet.counts(mask).tolist(), strict=True))
 
 
-def prepare(records: pd.DataFrame) -> Dataset:
+class Positions(Mapping[str, int]):
+    """cluster_id -> row position, on a pandas Index (its hash table is built in C, once):
+    a dict of a million ids costs seconds and ~100 MB per process."""
+
+    def __init__(self, ids: pd.Index) -> None:
+        self._ids = ids
+
+    def __getitem__(self, cluster_id: str) -> int:
+        if not isinstance(cluster_id, str):
+            raise KeyError(cluster_id)
+        position = self._ids.get_indexer([cluster_id])[0]
+        if position < 0:
+            raise KeyError(cluster_id)
+        return int(position)
+
+    def __contains__(self, cluster_id: object) -> bool:
+        return isinstance(cluster_id, str) and cluster_id in self._ids
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
+def prepare(records: pd.DataFrame, *, folder: Path | None = None) -> Dataset:
     """Return the dataset of canonical `records`, with every filter index built once.
 
     Parameters
     ----------
     records:
         A canonical frame (as `ingest.pipeline.load_records` returns); its index is reset.
+    folder:
+        Where these records are kept as files (a data set's or the prepared-records cache's
+        folder): the indexes are read from there, memory-mapped, when an earlier process
+        built them with the same code; else built and written there for the next one.
 
     Returns
     -------
     The `Dataset` that `analysis.filters.apply_filter` and the statistics read.
     """
     records = records.reset_index(drop=True)
+    indexes = load_indexes(folder, size=len(records)) if folder is not None else None
+    if indexes is None:
+        indexes = build_indexes(records)
+        if folder is not None:
+            save_indexes(indexes, folder)
+    return Dataset(records, **indexes)
+
+
+def build_indexes(records: pd.DataFrame) -> dict:
+    """Return the arrays filters read (Dataset's fields but the records), built from records."""
     facets = {param.name: _facet(records, param) for param in KEY_FILTERS}
     numbers = {c: records[c].astype("Float64").to_numpy(np.float64, na_value=np.nan)
                for c in NUMBER_COLUMNS}  # fmt: skip
     # float64, not float32: inclusive bbox edges must agree with the records' own values.
     lat, lon = (records[c].to_numpy(np.float64, na_value=np.nan) for c in ("lat", "lon"))
     search = build_search_index(search_texts(records))
-    return Dataset(records, facets, numbers, lat, lon, search)
+    return {"facets": facets, "numbers": numbers, "lat": lat, "lon": lon, "search": search}
 
 
 def search_texts(records: pd.DataFrame) -> pd.Series:

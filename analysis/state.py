@@ -143,7 +143,8 @@ class PageState:
             value = _read_view(view, raw.get(view.name, []), features=features, notices=notices)
             if value is not None:
                 values[view.name] = value
-        if dataset is not None and values.get("cluster") not in (None, *dataset.positions):
+        cluster = values.get("cluster")
+        if dataset is not None and cluster is not None and cluster not in dataset.positions:
             notices.append(f"ignored cluster {echo(values.pop('cluster'))}: no such cluster_id")
         return cls(filters, **values), notices
 

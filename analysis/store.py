@@ -8,6 +8,7 @@ memory. The store holds no module state, so one process serves many users.
 """
 
 import threading
+import uuid
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
@@ -35,6 +36,7 @@ class DatasetStore:
         *,
         name: str,
         key: str = "default",
+        version: str | None = None,
         is_demo: bool = False,
         report: dict | None = None,
         rejects: pd.DataFrame | None = None,
@@ -47,6 +49,9 @@ class DatasetStore:
         self._default_rejects = rejects
         self._kept: OrderedDict[str, Dataset] = OrderedDict()
         self.default_key = key
+        # What names the default data set's content (its prepared-cache key); unknown, a value
+        # of this process only (answers are then tagged per process, still never stale).
+        self._default_version = version or uuid.uuid4().hex
         self.folder = folder
         self.limits = limits or Limits()
 
@@ -68,12 +73,18 @@ class DatasetStore:
             if key in self._kept:
                 self._kept.move_to_end(key)
                 return self._kept[key]
-        dataset = prepare(datasets.load_records(self.folder, key))  # outside the lock: slow
+        records = datasets.load_records(self.folder, key)  # outside the lock: slow
+        dataset = prepare(records, folder=datasets.folder(self.folder, key))
         with self._lock:
             dataset = self._kept.setdefault(key, dataset)
             while len(self._kept) > KEPT_IN_MEMORY:
                 self._kept.popitem(last=False)
         return dataset
+
+    def version(self, key: str | None = None) -> str:
+        """Return a name of the content of data set `key` (None: the default): equal names,
+        equal records. An upload's key is already the digest of its bytes."""
+        return self._default_version if key is None or key == self.default_key else key
 
     def in_memory(self) -> tuple[str, ...]:
         """Return the keys of the uploads this process keeps prepared, least recent first."""

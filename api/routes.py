@@ -4,7 +4,7 @@ import json
 import re
 
 import geopandas as gpd
-from flask import Flask, Response, abort, send_file, send_from_directory
+from flask import Flask, Response, abort, request, send_file, send_from_directory
 
 from mapping.boundaries import COUNTRIES_PATH
 from mapping.figures import nuts2_geojson
@@ -42,4 +42,5 @@ def register(server: Flask, *, nuts: gpd.GeoDataFrame | None = None) -> None:
         def nuts2_regions():
             response = Response(body, mimetype="application/geo+json")
             response.cache_control.max_age = CACHE_SECONDS
-            return response
+            response.add_etag()  # as send_file tags the countries: a revalidation costs a 304
+            return response.make_conditional(request)

@@ -4,8 +4,10 @@ Each data set is a folder of the data folder (settings: `data_dir`), named by it
 20 hex digits of the SHA-256 of the uploaded bytes, so the same file uploaded twice, by anyone,
 on any worker, is one data set. The folder holds
 
-- ``records.parquet``: the accepted canonical records (typed: lists, dates, categories),
-  absent when no row was accepted;
+- ``records.arrow``: the accepted canonical records (typed: lists, dates, categories) as an
+  uncompressed Arrow IPC file, absent when no row was accepted. It is read memory-mapped: the
+  text columns stay in the page cache, one copy shared by every process of the machine
+  (a million records read in well under a second; on disk about 14 times their Parquet size);
 - ``report.json``: the ingest report (data.ingest.report_facts) plus the file's name, its size and
   when it was uploaded;
 - ``rejects.parquet``: every problem of every rejected row (row, name, column, value, reason),
@@ -30,13 +32,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.feather as feather
 import pyarrow.parquet as pq
 
 from data.errors import AtlasError
-from data.schema import conform
+from data.schema import records_from_arrow
 
 KEY = re.compile(r"^[0-9a-f]{20}$")
-RECORDS, REPORT, REJECTS = "records.parquet", "report.json", "rejects.parquet"
+RECORDS, REPORT, REJECTS = "records.arrow", "report.json", "rejects.parquet"
+# Where data sets kept before the records were memory-mapped hold them (still read).
+PARQUET_RECORDS = "records.parquet"
 # A folder being written; never read, removed by prune when left over from a crash.
 PARTIAL_PREFIX = ".partial-"
 SECONDS_PER_DAY = 86_400
@@ -83,7 +89,7 @@ def save(
         Path(root).mkdir(parents=True, exist_ok=True)
         partial = Path(tempfile.mkdtemp(prefix=PARTIAL_PREFIX, dir=root))
         if len(records):  # a file of which no row was accepted keeps its report and rejects
-            records.reset_index(drop=True).to_parquet(partial / RECORDS, index=False)
+            write_records(records, partial / RECORDS)
         rejects.reset_index(drop=True).to_parquet(partial / REJECTS, index=False)
         (partial / REPORT).write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
         try:
@@ -94,16 +100,32 @@ def save(
         raise AtlasError(f"cannot keep the data set in {root}: {error.strerror}") from error
 
 
+def write_records(records: pd.DataFrame, path: Path) -> None:
+    """Write canonical records as the uncompressed Arrow file `load_records` maps.
+
+    Never over a file some process may have mapped (it would crash reading it): write a new
+    file and rename it into place, as `save` does with the whole folder.
+    """
+    table = pa.Table.from_pandas(records.reset_index(drop=True), preserve_index=False)
+    feather.write_feather(table, path, compression="uncompressed")
+
+
 def has_records(root: Path, key: str) -> bool:
     """Tell whether data set `key` is kept with records to show (some row was accepted)."""
-    return is_key(key) and (folder(root, key) / RECORDS).is_file()
+    return is_key(key) and any((folder(root, key) / name).is_file()
+                               for name in (RECORDS, PARQUET_RECORDS))  # fmt: skip
 
 
 def load_records(root: Path, key: str) -> pd.DataFrame:
     """Return the canonical records of data set `key` (typed as ingest returns them)."""
-    records = pd.read_parquet(folder(root, key) / RECORDS)
+    path = folder(root, key) / RECORDS
+    if path.is_file():
+        table = pa.ipc.open_file(pa.memory_map(str(path))).read_all()
+    else:
+        table = pq.read_table(path.with_name(PARQUET_RECORDS))
+    records = records_from_arrow(table)
     touch(root, key)
-    return conform(records)
+    return records
 
 
 def load_report(root: Path, key: str) -> dict:

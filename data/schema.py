@@ -5,6 +5,8 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from data.taxonomies import vocabulary
 
@@ -47,6 +49,21 @@ def split_list(text: object) -> tuple[str, ...]:
     return tuple(item for item in _LIST_SPLIT.split(str(text).strip()) if item)
 
 
+def _split_lists(values: pd.Series) -> np.ndarray:
+    """Return split_list of every cell, each distinct cell split once (lists repeat a lot)."""
+    try:
+        codes, distinct = pd.factorize(values)
+    except TypeError:  # unhashable cells (arrays read from Parquet): one at a time
+        distinct, codes = values.tolist(), np.arange(len(values))
+    # An object array filled item by item: Series.map over Arrow-backed text, or np.array of a
+    # list, would turn the tuples into arrays. The last item, (), is what missing cells take.
+    split = np.empty(len(distinct) + 1, dtype=object)
+    for position, value in enumerate(distinct):
+        split[position] = split_list(value)
+    split[-1] = ()
+    return split[codes]
+
+
 def join_list(items: Iterable[str]) -> str:
     """Join list items into the CSV form ("a; b; c")."""
     return LIST_SEPARATOR.join(items)
@@ -76,8 +93,7 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _as_dtype(column: str, values: pd.Series) -> pd.Series:
     if column in LIST_COLUMNS:
-        # A list comprehension, not Series.map: map over Arrow-backed text turns tuples into arrays.
-        return pd.Series([split_list(v) for v in values.tolist()], index=values.index, dtype=object)
+        return pd.Series(_split_lists(values), index=values.index, dtype=object)
     if column in INT_COLUMNS:
         return pd.to_numeric(values, errors="coerce").astype("Int64")
     if column in FLOAT_COLUMNS:
@@ -86,10 +102,47 @@ def _as_dtype(column: str, values: pd.Series) -> pd.Series:
         return pd.to_datetime(values, errors="coerce", format="ISO8601").astype("datetime64[s]")
     if column in FIXED_CATEGORIES:
         categories = vocabulary(FIXED_CATEGORIES[column]).terms
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            return _recoded(values, pd.Index(categories))
         return pd.Categorical(values.astype("string"), categories=categories)
     if column in CATEGORY_COLUMNS:
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            return _recoded(values, None)
         return values.astype("string").astype("category")
     return values.astype("string")
+
+
+def _recoded(values: pd.Series, categories: pd.Index | None) -> pd.Categorical:
+    """Return categorical `values` over `categories` (None: the text values present, sorted) as
+    the text path makes them, by recoding the codes (no text per record is made)."""
+    old = values.cat.categories.astype("string")
+    codes = values.cat.codes.to_numpy()
+    if categories is None:
+        categories = old[np.unique(codes[codes >= 0])].sort_values()
+    lookup = np.append(categories.get_indexer(old), -1)  # the last slot: code -1, missing
+    return pd.Categorical.from_codes(lookup[codes], dtype=pd.CategoricalDtype(categories))
+
+
+def records_from_arrow(table: pa.Table) -> pd.DataFrame:
+    """Return records kept as Arrow (data.datasets' files) as a canonical frame, lists as tuples.
+
+    List cells are joined and dictionary-encoded by Arrow, so each distinct list becomes one
+    tuple shared by the records that have it (a Python object per cell costs seconds and
+    hundreds of MB per million records).
+    """
+    lists = [c for c in LIST_COLUMNS if c in table.column_names
+             and pa.types.is_list(table.schema.field(c).type)]  # fmt: skip
+    frame = conform(table.drop_columns(lists).to_pandas())
+    for column in lists:
+        items = table.column(column).cast(pa.list_(pa.string()))
+        encoded = pc.dictionary_encode(pc.binary_join(items, LIST_SEPARATOR)).combine_chunks()
+        distinct = np.empty(len(encoded.dictionary) + 1, dtype=object)
+        for position, text in enumerate(encoded.dictionary.to_pylist()):
+            distinct[position] = tuple(text.split(LIST_SEPARATOR)) if text else ()
+        distinct[-1] = ()  # missing lists
+        codes = encoded.indices.fill_null(-1).to_numpy()
+        frame[column] = pd.Series(distinct[codes], index=frame.index, dtype=object)
+    return frame
 
 
 def empty_records() -> pd.DataFrame:

@@ -152,9 +152,13 @@ def warn_left_out(path: Path, result: IngestResult) -> None:
                     "for the reasons", Path(path).name, result.summary(), path)  # fmt: skip
 
 
-def load_prepared(path: Path, *, options: IngestOptions, cache_dir: Path) -> IngestResult:
+def load_prepared(
+    path: Path, *, options: IngestOptions, cache_dir: Path
+) -> tuple[IngestResult, Path | None]:
     """Return the ingest of the file the app serves, from the prepared-data cache when it holds
-    this input under this code; else ingest it (load_checked) and keep the result there.
+    this input under this code; else ingest it (load_checked) and keep the result there. The
+    second value is the cache entry's folder (where analysis keeps the records' indexes too),
+    None when the result could not be kept.
 
     The cache entry's key (data.datasets) is derived from the input's bytes, the placement
     options and a digest of the code and data files that ingest reads (`code_digest`): a
@@ -174,12 +178,12 @@ def load_prepared(path: Path, *, options: IngestOptions, cache_dir: Path) -> Ing
             recognised=tuple(tuple(pair) for pair in facts["recognised"]),
         )
         warn_left_out(path, result)
-        return result
+        return result, datasets.folder(root, key)
     result = load_checked(path, options=options)
     datasets.save(root, key, records=result.records, rejects=result.rejects,
                   report=report_facts(result))  # fmt: skip
     datasets.prune(root, Limits(), keep=key)
-    return result
+    return result, datasets.folder(root, key) if datasets.has_records(root, key) else None
 
 
 def prepared_key(path: Path, options: IngestOptions) -> str:

@@ -59,20 +59,35 @@ def nearest_namesakes(
     points, point_of = distinct_points(rows)
     keys = city_keys(points["city"].to_numpy())
     named = keys.merge(places_called(keys["key"], gazetteer=gazetteer), on="key")
-    pairs = points.merge(named, on="city", suffixes=("", "_place"))
-    at_home = pairs["code"].to_numpy() == pairs["country_code"].to_numpy()
-    home = pd.Series(at_home).groupby(pairs["point"].to_numpy()).transform("any").to_numpy()
-    pairs = pairs.loc[at_home | ~home]
-    place = pairs["lat_place"], pairs["lon_place"]
-    pairs = pairs.assign(
-        km=great_circle_km(pairs["lat"], pairs["lon"], *place),
-        swapped_km=great_circle_km(pairs["lon"], pairs["lat"], *place),
+    # Pairs of (point, place) as integer positions: a million points make millions of pairs,
+    # so no text travels with them; the winners' names are looked up at the end.
+    places = named.reset_index(drop=True)
+    pairs = points[["city", "code", "point"]].merge(
+        pd.DataFrame({"city": places["city"], "place_id": np.arange(len(places))}), on="city"
     )
-    nearest = nearest_of(pairs, "km", "place").join(
-        nearest_of(pairs, "swapped_km", "place").rename(columns={"place": "swapped_place"})
-    )
-    found = nearest.reindex(point_of)[NEAREST_COLUMNS].set_axis(rows.index)
-    return found.fillna({"place": "", "swapped_place": ""})
+    point = pairs["point"].to_numpy()
+    place_id = pairs["place_id"].to_numpy()
+    at_home = pairs["code"].to_numpy() == places["country_code"].to_numpy()[place_id]
+    home = np.zeros(len(points), dtype=bool)
+    home[point[at_home]] = True  # a point with a namesake in its own country looks only there
+    keep = at_home | ~home[point]
+    point, place_id = point[keep], place_id[keep]
+    lat, lon = points["lat"].to_numpy()[point], points["lon"].to_numpy()[point]
+    place_lat, place_lon = (places[c].to_numpy()[place_id] for c in ("lat", "lon"))
+    names = places["place"].to_numpy(dtype=object)
+    found = {}
+    for distance, column, km in (
+        ("km", "place", great_circle_km(lat, lon, place_lat, place_lon)),
+        ("swapped_km", "swapped_place", great_circle_km(lon, lat, place_lat, place_lon)),
+    ):
+        km = np.asarray(km, dtype=float)
+        winner = nearest_of(point, km)
+        found[distance] = np.full(len(points), np.nan)
+        found[distance][point[winner]] = km[winner]
+        found[column] = np.full(len(points), "", dtype=object)
+        found[column][point[winner]] = names[place_id[winner]]
+    nearest = pd.DataFrame(found)[NEAREST_COLUMNS]
+    return nearest.iloc[point_of].set_axis(rows.index)
 
 
 def distinct_points(rows: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
@@ -82,7 +97,9 @@ def distinct_points(rows: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     return points.assign(point=np.arange(len(points))), point_of
 
 
-def nearest_of(pairs: pd.DataFrame, distance: str, place: str) -> pd.DataFrame:
-    """Return, per point, the smallest `distance` and its `place`, indexed by point."""
-    best = pairs.sort_values(distance, kind="stable").drop_duplicates("point")
-    return best.set_index("point")[[distance, place]]
+def nearest_of(point: np.ndarray, distance: np.ndarray) -> np.ndarray:
+    """Return the position of each point's nearest pair (smallest distance, the first listed
+    on a tie; a point whose distances are all NaN gets its first pair)."""
+    order = np.lexsort((np.arange(len(point)), distance, point))
+    first = np.r_[True, point[order][1:] != point[order][:-1]] if len(order) else order.astype(bool)
+    return order[first]

@@ -52,7 +52,8 @@ class Settings:
     )
     cache: Path | None = _setting(
         None,
-        "Folder for the gazetteer index and the online-geocoding cache. "
+        "Folder for the gazetteer index, the served file's prepared records and filter indexes "
+        "(memory-mapped by every worker) and the online-geocoding cache. "
         "Default: ~/.cache/cluster-atlas.",
         flag="--cache",
     )

@@ -7,7 +7,6 @@ for JSON. Unknown `/api/...` paths answer 404 with a JSON error.
 """
 
 import json
-import math
 from collections.abc import Iterable, Iterator
 from datetime import date
 
@@ -15,7 +14,7 @@ import pandas as pd
 import plotly.io as pio
 from flask import Flask, Response, request
 
-from analysis.maps import MapView, make_page_map
+from analysis.maps import MAP_VIEW_PARAMS, make_page_map, parse_view
 from analysis.state import Page, open_page
 from analysis.statistics import compute_stats
 from analysis.store import DatasetStore
@@ -25,8 +24,6 @@ from data.exports import iter_csv, iter_geojson
 NOTICES_HEADER = "X-Atlas-Notices"
 # Proxies drop headers past a few kB: a long list is cut, with a count of the rest.
 HEADER_NOTICES = 20
-# The map view parameters of /api/map.json and their allowed ranges.
-VIEW_RANGES = {"zoom": (0.0, 24.0), "lat": (-90.0, 90.0), "lon": (-180.0, 180.0)}
 
 
 def register(
@@ -69,7 +66,7 @@ def register(
     @server.get("/api/map.json")
     def map_json() -> Response:
         view, view_notices = parse_view(request.args)
-        shown = page(ignore=tuple(VIEW_RANGES))
+        shown = page(ignore=MAP_VIEW_PARAMS)
         figure = make_page_map(shown, options=map_options, view=view)
         fields = json.dumps(_echo(shown, view_notices), ensure_ascii=False)
         # Spliced as text: plotly's own JSON encoder handles the figure's numpy arrays.
@@ -79,25 +76,6 @@ def register(
     @server.get("/api/<path:path>")
     def unknown_api(path: str) -> Response:
         return _json_response({"error": f'no API route "/api/{path}"'}, status=404)
-
-
-def parse_view(args: object) -> tuple[MapView, list[str]]:
-    """Return the zoom/lat/lon given in `args`, and notices of malformed ones."""
-    view: MapView = {}
-    notices: list[str] = []
-    for name, (low, high) in VIEW_RANGES.items():
-        text = str(args.get(name, "") or "").strip()  # type: ignore[attr-defined]
-        if not text:
-            continue
-        try:
-            value = float(text)
-        except ValueError:
-            value = math.nan
-        if low <= value <= high:
-            view[name] = value
-        else:
-            notices.append(f'ignored {name} "{text[:60]}": not a number from {low:g} to {high:g}')
-    return view, notices
 
 
 def _records(page: Page) -> pd.DataFrame:

@@ -5,6 +5,12 @@
 //    zoom at which the bubble splits (GeoJSONSource.getClusterExpansionZoom).
 // 2. When Dash replaces the figure, any hover label of the old figure is removed: plotly.js
 //    leaves it on the map (e.g. a country's label from a choropleth over the points).
+// 3. A click on a cell (trace meta "cells": counts where the view holds too many clusters)
+//    zooms in around it.
+// 4. `atlasMap.viewport`, a Dash clientside callback: after a pan or zoom, the map's view
+//    (kept for the server's next figure) and, unless the figure shown covers it (layout.meta,
+//    see mapping/figures.py: every point, the points or cells of an area, or areas), the same
+//    view again to have the server draw the map for it.
 //
 // plotly.js 4.1 internals relied on (check them when upgrading plotly):
 //   gd._fullLayout.map._subplot.map   the MapLibre map of the graph div `gd`;
@@ -144,6 +150,20 @@
     map.on("movestart", () => hideTip(map));
   }
 
+  // Two zoom levels closer around a clicked cell, where its clusters spread out.
+  const CELL_ZOOM_STEP = 2;
+
+  function zoomIntoCell(gd, event) {
+    const point = event && event.points && event.points[0];
+    const map = mapOf(gd);
+    if (!map || !point || !point.data || point.data.meta !== "cells") return;
+    map.easeTo(
+      { center: [point.lon, point.lat],
+        zoom: Math.min(map.getZoom() + CELL_ZOOM_STEP, map.getMaxZoom()) },
+      { originalEvent: event.event || {} },
+    );
+  }
+
   // A map narrower than the one the server framed for (mapping/view.py: 900 px) fits the
   // figure's bounds itself, once per new framing (uirevision), so a phone shows every point.
   const FRAMED_WIDTH = 900;
@@ -187,6 +207,7 @@
       if (!gd._ev || hookedEmitters.has(gd._ev) || typeof gd.on !== "function") return;
       hookedEmitters.add(gd._ev);
       gd.on("plotly_afterplot", () => afterPlot(gd));
+      gd.on("plotly_click", (event) => zoomIntoCell(gd, event));
       afterPlot(gd);
     });
   }
@@ -208,4 +229,69 @@
 
   if (document.body) start();
   else document.addEventListener("DOMContentLoaded", start);
+
+  // --- The view to draw the map for (4.) -------------------------------------------------
+  // Cells change size every half zoom level: mapping.view.cell_level.
+  const LEVELS_PER_ZOOM = 2;
+  // An area reaching this latitude reaches the pole (mapping.view.EDGE_LAT).
+  const EDGE_LAT = 85;
+
+  function cellLevel(zoom) {
+    return Math.floor(zoom * LEVELS_PER_ZOOM + 1e-9) / LEVELS_PER_ZOOM;
+  }
+
+  // Whether [west, south, east, north] lies within `area` (longitudes modulo 360).
+  function within(bounds, area) {
+    const [west, south, east, north] = bounds;
+    const top = area[3] >= EDGE_LAT ? 90 : area[3];
+    const bottom = area[1] <= -EDGE_LAT ? -90 : area[1];
+    if (south < bottom || north > top) return false;
+    const span = area[2] - area[0];
+    if (span >= 360) return true;
+    const offset = (((west - area[0]) % 360) + 360) % 360;
+    return offset + (east - west) <= span;
+  }
+
+  function covers(meta, bounds, zoom) {
+    if (meta.shown === "all" || meta.shown === "areas") return true;
+    if (!Array.isArray(meta.area)) return false;
+    if (meta.shown === "cells" && cellLevel(zoom) !== meta.level) return false;
+    return within(bounds, meta.area);
+  }
+
+  // The cluster map's view as MapLibre has it now. Not from relayoutData: an autosize
+  // relayout often follows a move at once, and the callback then sees only the last one.
+  function currentView() {
+    const gd = document.querySelector("#cluster-map .js-plotly-plot");
+    const map = gd && mapOf(gd);
+    if (!map) return null;
+    const center = map.getCenter();
+    const edges = map.getBounds();
+    // MapLibre does not wrap a view panned across the antimeridian: bring it back.
+    const shift = 360 * Math.round(center.lng / 360);
+    return {
+      zoom: map.getZoom(), lat: center.lat, lon: center.lng - shift,
+      bounds: [edges.getWest() - shift, edges.getSouth(), edges.getEast() - shift,
+               edges.getNorth()],
+    };
+  }
+
+  // After any relayout (a pan, a zoom, a new size): the view now, as /api/map.json's query
+  // reads it (analysis.maps.parse_view) with the figure's uirevision (the server ignores a
+  // view of other filters); and the same again, to redraw, if the figure does not cover it.
+  function viewport(relayout, figure) {
+    const skip = window.dash_clientside.no_update;
+    const view = currentView();
+    if (!view) return [skip, skip];
+    const layout = (figure && figure.layout) || {};
+    const reported = {
+      zoom: String(view.zoom), lat: String(view.lat), lon: String(view.lon),
+      bounds: view.bounds.join(","), revision: String(layout.uirevision || ""),
+    };
+    return [reported, covers(layout.meta || {}, view.bounds, view.zoom) ? skip : reported];
+  }
+
+  window.dash_clientside = Object.assign({}, window.dash_clientside, {
+    atlasMap: { viewport },
+  });
 })();

@@ -57,6 +57,10 @@ CHART_SME = "chart-sme"
 MAP = "cluster-map"
 COLOR_BY = "map-color-by"
 COLOR_HINT = "map-color-hint"
+# The map's viewport (its view after each pan or zoom), and the same view set only when the
+# figure shown does not cover it (a redraw is due).
+MAP_VIEWPORT = "map-viewport"
+MAP_REDRAW = "map-redraw"
 MAP_MODE = "map-mode"
 
 # Table, downloads, profile

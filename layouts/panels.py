@@ -105,8 +105,10 @@ def build_map_panel(*, modes: tuple[Choice, ...], colors: tuple[Choice, ...]) ->
     )
     # A responsive dcc.Graph fills its parent (inline height: 100%): the box sets the size.
     graph = html.Div(
-        dcc.Graph(id=ids.MAP, config={**GRAPH_CONFIG, "scrollZoom": True}), className="atlas-map"
-    )
+        [dcc.Graph(id=ids.MAP, config={**GRAPH_CONFIG, "scrollZoom": True}),
+         dcc.Store(id=ids.MAP_VIEWPORT), dcc.Store(id=ids.MAP_REDRAW)],
+        className="atlas-map",
+    )  # fmt: skip
     return html.Section(
         [controls, graph],
         className="atlas-card atlas-map-panel",

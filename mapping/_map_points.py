@@ -1,4 +1,4 @@
-"""Marker traces of the cluster map: one trace per colour value, or grid cells above a bound."""
+"""Point traces of the cluster map: one trace per colour value, clustered into bubbles."""
 
 from dataclasses import dataclass
 from html import escape
@@ -8,30 +8,15 @@ import pandas as pd
 import plotly.graph_objects as go
 from numpy.typing import NDArray
 
-from data.taxonomies import vocabulary
-from data.text import slugify
 from mapping import theme
-from mapping.modes import COLOR_CHOICES
+from mapping._map_colours import colour_names
 
-# A cluster of several ecosystems takes the colour of its first listed one, or under an
-# ecosystem filter of its first listed one among the filtered; the legend title says which.
-ECOSYSTEM_RULE = {False: "first listed", True: "first listed of the filtered"}
-NOT_GIVEN = {"scope": "Scope not given", "label": "Label not given", "ecosystem": "No ecosystem"}
 HOVER = (
     "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>Ecosystems: %{customdata[3]}"
     "<br>%{customdata[4]}<extra></extra>"
 )
-GRID_HOVER = (
-    "<b>%{customdata[0]:,} clusters</b><br>in this %{customdata[1]}° grid cell<extra></extra>"
-)
-GRID_CELL_DEG = 0.5
 # The most colour groups a figure can have: 14 ecosystems and "No ecosystem".
 POINT_SLOTS = 15
-
-
-def display_name(term: str) -> str:
-    """Return the name shown for a colour value ("No label" for the label "none")."""
-    return vocabulary("labels").display_name(term)
 
 
 @dataclass(frozen=True)
@@ -43,51 +28,13 @@ class ColourGroup:
     mask: NDArray[np.bool_]
 
 
-def legend_title(color_by: str, *, ecosystems: tuple[str, ...] = ()) -> str:
-    """Return the legend title of `color_by`, saying which ecosystem colours a cluster."""
-    label = next(choice.label for choice in COLOR_CHOICES if choice.name == color_by)
-    if color_by == "ecosystem":
-        return f"{label} ({ECOSYSTEM_RULE[bool(_preferred_ecosystems(ecosystems))]})"
-    return label
-
-
-def colour_groups(
-    records: pd.DataFrame, *, color_by: str, ecosystems: tuple[str, ...] = ()
-) -> list[ColourGroup]:
-    """Split the records by `color_by` in palette order; unknown or missing values come last.
-
-    `ecosystems` are the slugs of the ecosystem filter: a cluster listing several ecosystems
-    takes the colour of its first listed one in the filter, else of its first listed one.
-    """
-    values, palette = _colour_values(records, color_by=color_by, ecosystems=ecosystems)
-    groups = [
-        ColourGroup(display_name(value), color, (values == value).to_numpy())
-        for value, color in palette.items()
+def colour_groups(codes: NDArray[np.int16], *, color_by: str) -> list[ColourGroup]:
+    """Split records by their colour code (colour_codes) in legend order, "not given" last."""
+    return [
+        ColourGroup(label, color, mask)
+        for code, (label, color) in enumerate(colour_names(color_by))
+        if (mask := codes == code).any()
     ]
-    rest = ~values.isin(list(palette)).to_numpy()
-    groups.append(ColourGroup(NOT_GIVEN[color_by], theme.OTHER_COLOR, rest))
-    return [group for group in groups if group.mask.any()]
-
-
-def _colour_values(
-    records: pd.DataFrame, *, color_by: str, ecosystems: tuple[str, ...]
-) -> tuple[pd.Series, dict[str, str]]:
-    """Return each record's colour value and the value -> colour palette."""
-    if color_by == "ecosystem":
-        preferred = _preferred_ecosystems(ecosystems)
-        chosen = [
-            next((item for item in items if item in preferred), items[0] if len(items) else None)
-            for items in records["ecosystems"]
-        ]
-        return pd.Series(chosen, index=records.index, dtype=object), theme.ECOSYSTEM_COLORS
-    palettes = {"scope": theme.SCOPE_COLORS, "label": theme.LABEL_COLORS}
-    return records[color_by].astype(object), palettes[color_by]
-
-
-def _preferred_ecosystems(slugs: tuple[str, ...]) -> frozenset[str]:
-    """Return the ecosystem terms whose slug is in `slugs` (unknown slugs select none)."""
-    wanted = set(slugs)
-    return frozenset(term for term in vocabulary("ecosystems").terms if slugify(term) in wanted)
 
 
 def point_trace(records: pd.DataFrame, group: ColourGroup, *, cluster: bool) -> go.Scattermap:
@@ -158,47 +105,3 @@ def hover_data(records: pd.DataFrame) -> NDArray[np.object_]:
     return np.array([*zip(*columns, places, ecosystems, smes, strict=True)], dtype=object).reshape(
         len(records), 5
     )
-
-
-def grid_trace(records: pd.DataFrame, *, max_cells: int) -> go.Scattermap:
-    """Return the records aggregated into grid cells, drawn as circles sized by their count."""
-    lat, lon, counts, cell_deg = grid_cells(
-        records["lat"].to_numpy(float), records["lon"].to_numpy(float), max_cells=max_cells
-    )
-    sizes = 6 + 30 * np.sqrt(counts / max(counts.max(initial=1), 1))
-    cell = np.full(counts.shape, cell_deg, dtype=np.float32)
-    return go.Scattermap(
-        lat=lat, lon=lon, mode="markers",
-        name=f"{counts.sum():,} clusters in {counts.size:,} cells",
-        marker={"size": sizes.astype(np.float32), "color": theme.GRID_COLOR, "opacity": 0.6},
-        customdata=np.column_stack([counts.astype(np.float32), cell]),
-        hovertemplate=GRID_HOVER, meta="grid", uid="grid",
-    )  # fmt: skip
-
-
-def grid_cells(
-    lat: NDArray[np.float64],
-    lon: NDArray[np.float64],
-    *,
-    max_cells: int,
-    cell_deg: float = GRID_CELL_DEG,
-) -> tuple[NDArray[np.float32], NDArray[np.float32], NDArray[np.int64], float]:
-    """Count points per square cell (doubling the cell until at most max_cells remain).
-
-    Returns the mean position of each cell's points (so circles sit where the clusters are,
-    not on a visible lattice), the counts and the cell size in degrees.
-    """
-    ok = np.isfinite(lat) & np.isfinite(lon)
-    lat, lon = lat[ok], lon[ok]
-    while True:
-        rows = np.floor((lat + 90.0) / cell_deg).astype(np.int64)
-        cols = np.floor((lon + 180.0) / cell_deg).astype(np.int64)
-        cells, index, counts = np.unique(
-            rows * 100_000 + cols, return_inverse=True, return_counts=True
-        )
-        if cells.size <= max(max_cells, 1):
-            break
-        cell_deg *= 2
-    mean_lat = np.bincount(index, weights=lat) / counts
-    mean_lon = np.bincount(index, weights=lon) / counts
-    return mean_lat.astype(np.float32), mean_lon.astype(np.float32), counts, cell_deg

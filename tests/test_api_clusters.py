@@ -116,11 +116,60 @@ def test_map_json_returns_the_figure_for_the_filter_and_view(client):
 
 
 def test_map_json_reports_a_malformed_view(client):
-    body = client.get("/api/map.json?zoom=far&lat=91").get_json()
+    body = client.get("/api/map.json?zoom=far&lat=91&bounds=1,2,3").get_json()
     assert body["notices"] == [
         'ignored zoom "far": not a number from 0 to 24',
         'ignored lat "91": not a number from -90 to 90',
+        'ignored bounds "1,2,3": expected west,south,east,north (degrees, west < east, '
+        "south < north)",
     ]
+
+
+@pytest.fixture(scope="module")
+def bounded():
+    """Return a client whose map draws at most 200 points (the demo has 1,300)."""
+    server = Flask(__name__)
+    options = {"countries_url": COUNTRIES_URL, "max_points": 200}
+    register(server, DatasetStore(demo(), name="Demo data"), features=frozenset(),
+             map_options=options)  # fmt: skip
+    return server.test_client()
+
+
+def _points(figure: dict) -> list[dict]:
+    return [trace for trace in figure["data"] if trace.get("meta") == "points"]
+
+
+@pytest.mark.parametrize(
+    "view",
+    ["zoom=9&lat=48.86&lon=2.35", "bounds=1.8,48.6,2.9,49.1", "bounds=-358.2,48.6,-357.1,49.1"],
+)
+def test_map_json_draws_the_points_of_the_view_past_the_bound(bounded, view):
+    body = bounded.get(f"/api/map.json?{view}").get_json()
+    figure = body["figure"]
+    west, south, east, north = figure["layout"]["meta"]["area"]
+    assert figure["layout"]["meta"]["shown"] == "view" and body["notices"] == []
+    records = demo().records.set_index("cluster_id")
+    ids = [i for trace in _points(figure) for i in (row[0] for row in trace["customdata"])]
+    assert 0 < len(ids) <= 200
+    assert records.loc[ids, "lat"].between(south, north).all()
+    assert records.loc[ids, "lon"].between(west, east).all()
+    assert 48.6 < figure["layout"]["map"]["center"]["lat"] < 49.1
+
+
+def test_map_json_counts_cells_finer_when_zoomed_in(bounded):
+    metas = [bounded.get(f"/api/map.json?lat=50&lon=12&zoom={zoom}").get_json()["figure"]["layout"]
+             ["meta"] for zoom in (3, 4.6)]  # fmt: skip
+    assert [(meta["shown"], meta["level"]) for meta in metas] == [("cells", 3.0), ("cells", 4.5)]
+    assert "zoom in" in metas[0]["hint"]
+    colour = bounded.get("/api/map.json?color=label&zoom=3&lat=50&lon=12").get_json()["figure"]
+    assert {t["name"].rsplit(" (", 1)[0] for t in colour["data"] if t.get("meta") == "cells"} <= {
+        "Gold", "Silver", "Bronze", "No label"}  # fmt: skip
+
+
+def test_map_json_without_a_view_keeps_every_point_under_the_bound(client):
+    figure = client.get("/api/map.json").get_json()["figure"]
+    assert figure["layout"]["meta"]["shown"] == "all"
+    assert sum(len(trace["customdata"]) for trace in _points(figure)) == len(demo().records)
 
 
 @pytest.mark.parametrize("path", ["/api/nope", "/api/clusters.xlsx", "/api/"])

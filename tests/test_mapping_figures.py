@@ -1,4 +1,6 @@
-"""Map figures: colour groups, choropleth values, grid aggregation, hover, offline layers."""
+"""Map figures: colour groups, choropleths, the points or cells of a view, hover, offline layers."""
+
+import re
 
 import geopandas as gpd
 import numpy as np
@@ -10,9 +12,11 @@ from data.taxonomies import vocabulary
 from data.text import slugify
 from ingest.pipeline import load_records
 from mapping import theme
+from mapping._map_cells import count_cells, short_count
 from mapping._map_choropleth import country_populations
 from mapping._map_points import POINT_SLOTS
 from mapping.figures import COLOR_BY, MODES, make_cluster_map, nuts2_geojson
+from mapping.view import View
 from settings import DEMO_DATA_PATH
 
 URL = "/geo/countries.geojson"
@@ -232,23 +236,131 @@ def test_nuts2_embeds_a_compact_geojson_without_a_url(records, nuts) -> None:
         make_cluster_map(records, countries_url=URL, mode="nuts2_count")
 
 
-@pytest.mark.parametrize("max_points", [100, 1000])
-def test_above_max_points_grid_cells_bound_markers_and_keep_the_total(records, max_points) -> None:
-    many = pd.concat([records] * 10, ignore_index=True)
-    figure = make_cluster_map(many, countries_url=URL, max_points=max_points)
-    (trace,) = shown(figure)
-    assert trace.meta == "grid" and len(trace.lat) <= max_points
-    assert trace.customdata[:, 0].sum() == len(many)
-    assert "grid cell" in figure.layout.legend.title.text
-    assert f"{len(many):,} clusters" in trace.name
+# Views of the demo records (1,300): a city, a country, a continent, across the antimeridian.
+PARIS, GERMANY = View.at(48.86, 2.35, 9.0), View.at(51.0, 10.4, 6.0)
+EUROPE, PACIFIC = View.at(50.0, 12.0, 2.7), View.of_area((135.0, -40.0, 240.0, 50.0))
 
 
-def test_grid_cells_sit_at_the_mean_of_their_points() -> None:
-    records = pd.DataFrame({"lat": [50.1, 50.3, 10.0], "lon": [4.1, 4.3, 20.0]})
-    trace = make_cluster_map(records, countries_url=URL, max_points=2).data[-1]
-    cells = sorted(zip(trace.customdata[:, 0], trace.lat, trace.lon, strict=True))
-    assert cells[0][0] == 1 and cells[1][0] == 2
-    assert cells[1][1:] == pytest.approx((50.2, 4.2), abs=1e-4)
+def in_area(records: pd.DataFrame, area) -> set[str]:
+    """Return the ids of the records inside [west, south, east, north] (west may be < -180)."""
+    west, south, east, north = area
+    lon = (records["lon"] - west) % 360 + west  # the record's longitude on the area's side
+    inside = records["lat"].between(south, north) & lon.between(west, east)
+    return set(records.loc[inside, "cluster_id"])
+
+
+def cell_numbers(trace) -> list[tuple[int, int]]:
+    """Return (clusters, of the most common colour) per cell, read from the hover texts."""
+    pattern = r"<b>([\d,]+) clusters</b>.*Most common: .* \(([\d,]+), "
+    found = [re.match(pattern, text).groups() for text in trace.hovertext]
+    return [(int(n.replace(",", "")), int(t.replace(",", ""))) for n, t in found]
+
+
+@pytest.mark.parametrize("view", [None, PARIS, PACIFIC])
+def test_up_to_max_points_every_record_is_drawn_whatever_the_view(records, view) -> None:
+    figure = make_cluster_map(records, countries_url=URL, view=view)
+    ids = np.concatenate([trace.customdata[:, 0] for trace in shown(figure)])
+    assert sorted(ids) == sorted(records["cluster_id"])
+    assert figure.layout.meta == {"shown": "all", "hint": ""}
+
+
+@pytest.mark.parametrize("view", [PARIS, GERMANY, PACIFIC, View.at(40.0, -40.0, 6.0)])
+def test_past_max_points_the_points_of_the_view_and_around_it_are_drawn(records, view) -> None:
+    figure = make_cluster_map(records, countries_url=URL, max_points=300, view=view)
+    meta = figure.layout.meta
+    assert meta["shown"] == "view"
+    drawn = [i for trace in shown(figure) for i in trace.customdata[:, 0]]
+    assert len(drawn) == len(set(drawn)) <= 300
+    assert set(drawn) == in_area(records, meta["area"]) >= in_area(records, view.area)
+    assert drawn or view.lon == -40.0  # the ocean view
+    assert f"{len(drawn):,} of 1,300 clusters" in figure.layout.legend.title.text
+    assert meta["hint"] == f"(the {len(drawn):,} clusters in this part of the map, of 1,300)"
+    assert all(trace.cluster.enabled for trace in figure.data)
+
+
+def test_past_max_points_too_many_in_view_draws_cells_that_count_them_all(records) -> None:
+    figure = make_cluster_map(records, countries_url=URL, max_points=100, view=EUROPE)
+    meta = figure.layout.meta
+    assert (meta["shown"], meta["level"]) == ("cells", 2.5)
+    assert "zoom in" in meta["hint"]
+    cells = shown(figure)
+    assert cells and all(t.meta == "cells" and t.customdata is None for t in cells)
+    numbers = [pair for trace in cells for pair in cell_numbers(trace)]
+    assert sum(n for n, _ in numbers) == len(in_area(records, meta["area"]))
+    assert all(0 < top <= n for n, top in numbers)
+    title = figure.layout.legend.title.text
+    assert title.startswith("<b>Scope: the most common per cell</b>")
+    assert f"clusters in {len(numbers):,} cells" in title
+    texts = [text for trace in cells for text in trace.text]
+    assert texts == [short_count(n) for n, _ in numbers]
+    assert [t.uid for t in cells] == [f"cells-{i}" for i in range(len(cells))]
+
+
+def test_cells_get_finer_when_zoomed_in(records) -> None:
+    lat, lon = (records[c].to_numpy(float) for c in ("lat", "lon"))
+    scope = np.zeros(len(records), dtype=np.int16)
+    sizes = [count_cells(lat, lon, scope, level=level).counts for level in (1, 2, 3, 4, 6)]
+    assert all(counts.sum() == len(records) for counts in sizes)
+    assert all(a.size < b.size for a, b in zip(sizes, sizes[1:], strict=False))
+    levels = [make_cluster_map(records, countries_url=URL, max_points=10,
+                               view=View.at(50, 12, zoom)).layout.meta["level"]
+              for zoom in (2.2, 2.7, 4.9)]  # fmt: skip
+    assert levels == [2.0, 2.5, 4.5]
+
+
+def test_past_max_cells_cells_grow_and_still_count_every_point(records) -> None:
+    lat, lon = (records[c].to_numpy(float) for c in ("lat", "lon"))
+    cells = count_cells(lat, lon, np.zeros(len(records), np.int16), level=8, max_cells=50)
+    assert cells.counts.size <= 50 and cells.counts.sum() == len(records) and cells.level < 8
+
+
+def test_a_cell_sits_at_the_mean_of_its_points_in_its_most_common_colour() -> None:
+    records = pd.DataFrame({
+        "lat": [50.0, 50.002, 50.004, 50.006, 10.0, 10.002, 10.004],
+        "lon": [10.0, 10.002, 10.004, 10.006, 20.0, 20.002, 20.004],
+        "scope": ["EU", "EU", "Third country", "EU", "Third country", "EU", "Third country"],
+    })  # fmt: skip
+    figure = make_cluster_map(records, countries_url=URL, max_points=1)
+    eu, third = shown(figure)
+    assert (eu.name, third.name) == ("EU (1 cells)", "Third country (1 cells)")
+    assert eu.marker.color == theme.cluster_tint(theme.SCOPE_COLORS["EU"])
+    assert (cell_numbers(eu), cell_numbers(third)) == ([(4, 3)], [(3, 2)])
+    assert "Most common: EU (3, 75%)" in eu.hovertext[0]
+    assert (eu.lat[0], eu.lon[0]) == pytest.approx((50.003, 10.003), abs=1e-4)
+    assert (list(eu.text), list(third.text)) == (["4"], ["3"])
+
+
+@pytest.mark.parametrize(("filtered", "colour"), [((), "Digital"), (("health",), "Health")])
+def test_a_cell_s_ecosystem_colour_follows_the_ecosystem_filter(filtered, colour) -> None:
+    records = pd.DataFrame({
+        "lat": [50.0, 50.001, 50.002, 50.003, 50.004],
+        "lon": [10.0, 10.001, 10.002, 10.003, 10.004],
+        "ecosystems": [("Digital", "Health")] * 3 + [("Tourism",)] * 2,
+    })  # fmt: skip
+    figure = make_cluster_map(
+        records, countries_url=URL, color_by="ecosystem", ecosystems=filtered, max_points=1
+    )
+    (cell,) = shown(figure)
+    assert cell.name == f"{colour} (1 cells)" and cell_numbers(cell) == [(5, 3)]
+
+
+@pytest.mark.parametrize(
+    ("count", "text"),
+    [(7, "7"), (999, "999"), (1000, "1.0k"), (1234, "1.2k"), (9960, "10k"), (123_456, "123k"),
+     (999_499, "999k"), (999_500, "1.0M"), (12_345_678, "12M")],
+)  # fmt: skip
+def test_cell_counts_are_written_short(count, text) -> None:
+    assert short_count(count) == text
+
+
+def test_positions_map_those_rows_only(records) -> None:
+    positions = np.flatnonzero(records["country_code"].astype(str) == "FR")
+    figure = make_cluster_map(records, countries_url=URL, positions=positions)
+    ids = {i for trace in shown(figure) for i in trace.customdata[:, 0]}
+    assert ids == set(records["cluster_id"].iloc[positions])
+    areas = make_cluster_map(records, countries_url=URL, positions=positions, mode="country_count")
+    assert list(areas.data[-1].locations) == ["FR"]
+    assert areas.layout.meta == {"shown": "areas", "hint": "(points only)"}
 
 
 @pytest.mark.parametrize("mode", MODES)

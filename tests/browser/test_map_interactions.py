@@ -1,11 +1,17 @@
 """Map behaviour from assets/atlas-map.js in real Chromium: cluster bubbles explain themselves
-and zoom in on click; a choropleth's hover label does not outlive a switch back to points."""
+and zoom in on click; a choropleth's hover label does not outlive a switch back to points;
+past the point bound the map follows the view (cells, then the points of the area)."""
 
 import re
+from collections.abc import Iterator
 
 import pytest
 
+import app as app_module
+from app import create_app
 from layouts import ids
+from settings import Settings
+from tests.browser.conftest import serve
 
 pytestmark = pytest.mark.browser
 GD = f"document.querySelector('#{ids.MAP} .js-plotly-plot')"
@@ -114,5 +120,77 @@ def test_a_country_hover_label_goes_when_points_come_back(watched_page, live_ser
     page.wait_for_function(f"({DRAWN})('-cluster').length > 0", timeout=20_000)
     assert page.evaluate(HOVER_TEXT) == ""
     assert page.locator(f"#{ids.MAP} .hovertext").count() == 0
+    assert watch.external_requests() == []
+    assert watch.errors == []
+
+
+# A map drawing at most 200 points (the demo has 1,300): the figure follows the view.
+BOUND = 200
+# Move the map as a user does (plotly.js records a move as the user's only with an event).
+MOVE = f"([lon, lat, zoom]) => {MAP}.jumpTo({{center: [lon, lat], zoom}}, {{originalEvent: {{}}}})"
+SHOWN = f"{GD}?.layout?.meta?.shown"
+HINT = f"document.getElementById('{ids.COLOR_HINT}').textContent"
+# The page position of the largest cell clear of the legend and the mode bar.
+BIGGEST_CELL = f"""() => {{
+  const map = {MAP}, box = map.getContainer().getBoundingClientRect();
+  const traces = {GD}._fullData.filter(t => t.meta === 'cells');
+  const cells = traces.flatMap(t => Array.from(t.lat, (lat, i) => {{
+    const p = map.project([t.lon[i], lat]);
+    const n = Number(t.hovertext[i].match(/[\\d,]+/)[0].replace(/,/g, ''));
+    return {{x: box.left + p.x, y: box.top + p.y, n,
+             clear: p.x > 250 && p.x < box.width - 80 && p.y > 80 && p.y < box.height - 40}};
+  }})).filter(c => c.clear);
+  cells.sort((a, b) => b.n - a.n);
+  return cells[0] || null;
+}}"""
+
+
+@pytest.fixture(scope="module")
+def bounded_server(tmp_path_factory) -> Iterator[str]:
+    """Serve the app on the demo data with a map bound of BOUND points."""
+    with pytest.MonkeyPatch.context() as patch:
+        options = app_module.map_options
+        patch.setattr(app_module, "map_options", lambda *a: {**options(*a), "max_points": BOUND})
+        app = create_app(Settings(data_dir=tmp_path_factory.mktemp("datasets")))
+    yield from serve(app)
+
+
+def test_past_the_bound_the_map_counts_cells_then_shows_the_points_of_the_view(
+    watched_page, bounded_server
+):
+    page, watch = watched_page
+    updates = []
+    page.on("request", lambda r: "_dash-update-component" in r.url
+            and "cluster-map.figure" in (r.post_data or "") and updates.append(r.url))  # fmt: skip
+    page.set_viewport_size({"width": 1100, "height": 760})
+    page.goto(bounded_server + "/?color=label")
+    page.wait_for_function(f"{SHOWN} === 'cells'", timeout=30_000)
+    page.wait_for_function(f"({DRAWN})('cells-0-symbol').length > 0", timeout=30_000)
+    assert "per cell: the most common" in page.evaluate(HINT)
+    assert "the most common per cell" in page.evaluate(f"{GD}._fullLayout.legend.title.text")
+    # A click on a cell zooms in around it: the map asks for its new view, finer cells come.
+    level = page.evaluate(f"{GD}.layout.meta.level")
+    cell = page.evaluate(BIGGEST_CELL)
+    # plotly.js reports a click on what the pointer hovers: hover first.
+    page.mouse.move(cell["x"] - 1, cell["y"])
+    page.mouse.move(cell["x"], cell["y"])
+    page.wait_for_function(f"{HOVER_TEXT}.includes('Click to zoom in')", timeout=10_000)
+    page.mouse.click(cell["x"], cell["y"])
+    page.wait_for_function(f"{GD}.layout.meta.level >= {level} + 2", timeout=30_000)
+    # Into a city: the points of that part of the map, where the user put the map.
+    page.evaluate(MOVE, [2.35, 48.86, 7.0])
+    page.wait_for_function(f"{SHOWN} === 'view'", timeout=30_000)
+    page.wait_for_function(f"{GD}._fullData.some(t => t.meta === 'points')", timeout=30_000)
+    assert re.fullmatch(r"\(the \d+ clusters in this part of the map, of 1,300\)",
+                        page.evaluate(HINT))  # fmt: skip
+    # The update kept the user's view (a whole figure would frame the records again).
+    assert page.evaluate(f"{MAP}.getZoom()") == pytest.approx(7.0)
+    # A pan within what the figure covers asks nothing; a new colour keeps the view.
+    asked = len(updates)
+    page.evaluate(MOVE, [2.4, 48.88, 7.2])
+    page.get_by_label("Scope", exact=True).check()
+    page.wait_for_function(f"{GD}._fullData.some(t => t.name?.startsWith('EU'))", timeout=20_000)
+    assert len(updates) == asked + 1
+    assert page.evaluate(f"{MAP}.getZoom()") == pytest.approx(7.2)
     assert watch.external_requests() == []
     assert watch.errors == []

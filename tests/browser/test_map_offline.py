@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 # Each view is a button on the test page; clicking it swaps the figure (a Plotly.react).
 VIEWS = {
     "scope": {"color_by": "scope"}, "label": {"color_by": "label"},
-    "ecosystem": {"color_by": "ecosystem"}, "grid": {"max_points": 500},
+    "ecosystem": {"color_by": "ecosystem"}, "cells": {"max_points": 500},
     "country_count": {"mode": "country_count"}, "country_smes": {"mode": "country_smes"},
     "country_per_million": {"mode": "country_per_million"},
     "nuts2_count": {"mode": "nuts2_count", "nuts_url": api.routes.NUTS2_URL},
@@ -106,7 +106,8 @@ def test_cluster_counts_render_from_local_glyphs_and_views_switch(watched_page, 
     # Back to points: the style dict must survive later updates (the "sources": {} pitfall).
     assert show(page, "ecosystem", meta="points", layer_suffix="-cluster-count") > 0
     assert page.evaluate(f"{SHOWN}.length") == 14
-    assert show(page, "grid", meta="grid", layer_suffix="grid-circle") > 0
+    # Past max_points the framed view holds too many points: counts per cell, written in.
+    assert show(page, "cells", meta="cells", layer_suffix="cells-0-symbol") > 0
     assert show(page, "label", meta="points", layer_suffix="-cluster-count") > 0
     # Rendered count labels prove the glyphs loaded; a worker's fetch may go unreported, so
     # check every reported glyph response and that our route serves the file.

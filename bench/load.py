@@ -8,7 +8,7 @@ each with its own httpx.AsyncClient of at most six connections, as a browser has
 over a weighted mix of actions on links drawn from a fixed-seed RNG (countries, ecosystem
 slugs, labels, words, ranges, a few malformed values), with no pause by default (`--think`:
 a mean pause in seconds): a page load (`/`, then `/_dash-layout` and `/_dash-dependencies`),
-a filter update (every callback whose only input is the URL's search, with the bodies the
+a filter update (every callback the URL's search triggers, with the bodies the
 renderer sends, built from the served dependencies and layout), `/api/stats.json`,
 `/api/count.json` and a CSV export (the whole streamed body). Not sent: the scripts and
 styles a browser caches, and the table's block of rows a filter update also asks for.
@@ -98,7 +98,9 @@ class Callback:
 
     def request(self, search: str) -> dict:
         """Return the body the renderer sends when the URL's search becomes `search`."""
-        return {**self.body, "inputs": [{"id": URL, "property": "search", "value": search}]}
+        inputs = [{**item, "value": search} if (item["id"], item["property"]) == (URL, "search")
+                  else item for item in self.body["inputs"]]  # fmt: skip
+        return {**self.body, "inputs": inputs}
 
 
 def components(layout: object) -> list[tuple[str | dict, dict]]:
@@ -134,17 +136,22 @@ def _state(spec: dict, parts: list[tuple[str | dict, dict]]) -> dict:
 
 
 def url_callbacks(dependencies: list[dict], layout: dict) -> list[Callback]:
-    """Return the callbacks whose only input is the URL's search, as the renderer calls them."""
+    """Return the callbacks the URL's search triggers, as the renderer calls them."""
     parts = components(layout)
     callbacks = []
     for spec in dependencies:
-        if [(i["id"], i["property"]) for i in spec["inputs"]] != [(URL, "search")]:
+        # The URL's search among the inputs (the map also listens to its view store: sent as
+        # the layout holds it, as on a page that was not panned). Not the callback that writes
+        # the URL from the controls: it answers a control's change, not a link's.
+        inputs = [(i["id"], i["property"]) for i in spec["inputs"]]
+        if (URL, "search") not in inputs or f"{URL}.search" in spec["output"]:
             continue
         names = spec["output"].strip(".").split("...")  # "..a.x...b.y.." when several
         outputs = [_output(name, parts) for name in names]
         body = {"output": spec["output"],
                 "outputs": outputs if spec["output"].startswith("..") else outputs[0],
                 "changedPropIds": [URL_SEARCH], "parsedChangedPropsIds": [URL_SEARCH]}  # fmt: skip
+        body["inputs"] = [_state(i, parts) for i in spec["inputs"]]
         if spec["state"]:
             body["state"] = [_state(s, parts) for s in spec["state"]]
         callbacks.append(Callback(names[0].rsplit(".", 1)[0], body))
@@ -158,7 +165,7 @@ def read_plan(base: str) -> list[Callback]:
         layout = client.get("/_dash-layout").raise_for_status().json()
     callbacks = url_callbacks(dependencies, layout)
     if not callbacks:
-        raise SystemExit("no callback has the URL's search as its only input")
+        raise SystemExit("no callback has the URL's search as an input")
     return callbacks
 
 

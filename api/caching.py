@@ -13,7 +13,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 
 from analysis.store import DatasetStore
 from ingest.pipeline import code_digest
@@ -55,7 +55,7 @@ def register(server: Flask, store: DatasetStore, *, release: str) -> None:
 
     @server.before_request
     def answer_not_modified() -> Response | None:
-        current = tag()
+        current = g.api_etag = tag()  # once per request: the answer is tagged with it below
         if current is None or not request.if_none_match.contains_weak(current):
             return None
         response = Response(status=304)
@@ -65,7 +65,8 @@ def register(server: Flask, store: DatasetStore, *, release: str) -> None:
 
     @server.after_request
     def add_etag(response: Response) -> Response:
-        if response.status_code == 200 and (current := tag()) is not None:
+        current = g.get("api_etag")
+        if response.status_code == 200 and current is not None:
             # Weak: the same answer may be sent compressed or not (Flask-Compress keeps it).
             response.set_etag(current, weak=True)
             response.cache_control.no_cache = True

@@ -24,7 +24,6 @@ ECOSYSTEM_PALETTE = (
 )  # fmt: skip
 ECOSYSTEM_COLORS = dict(zip(vocabulary("ecosystems").terms, ECOSYSTEM_PALETTE, strict=True))
 OTHER_COLOR = "#5f6b78"
-GRID_COLOR = "#0072B2"
 # ColorBrewer YlGnBu (colour-blind safe, ordered in lightness): its light yellow start stands
 # out from the grey land and the blue-grey sea, so small values still read as "some".
 SEQUENTIAL = ["#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84"]

@@ -132,21 +132,8 @@ def build_indexes(records: pd.DataFrame) -> dict:
                for c in NUMBER_COLUMNS}  # fmt: skip
     # float64, not float32: inclusive bbox edges must agree with the records' own values.
     lat, lon = (records[c].to_numpy(np.float64, na_value=np.nan) for c in ("lat", "lon"))
-    search = build_search_index(search_texts(records))
+    search = build_search_index([records[column] for column in SEARCH_COLUMNS])
     return {"facets": facets, "numbers": numbers, "lat": lat, "lon": lon, "search": search}
-
-
-def search_texts(records: pd.DataFrame) -> pd.Series:
-    """Return each record's searched fields (SEARCH_COLUMNS) in one text."""
-    parts = [_as_text(records[c]) for c in SEARCH_COLUMNS]
-    # Joined by a space: a query word has no whitespace, so it never matches across two fields.
-    return parts[0].str.cat(parts[1:], sep=" ")
-
-
-def _as_text(column: pd.Series) -> pd.Series:
-    if column.dtype == object:  # list fields: their items, space-separated
-        column = pd.Series([" ".join(items) for items in column], index=column.index)
-    return column.astype("string").fillna("")
 
 
 def _facet(records: pd.DataFrame, param: FilterParam) -> Facet:

@@ -1,5 +1,7 @@
 """FilterSpec: parse tables, URL round trip (property-based), apply_filter against an oracle."""
 
+import itertools
+
 import numpy as np
 import pandas as pd
 import pycountry
@@ -179,6 +181,24 @@ def test_both_search_paths_agree_with_oracle(dataset, monkeypatch, q, share):
     monkeypatch.setattr(_search, "POSTINGS_SHARE", share)
     kept = dataset.records.loc[apply_filter(dataset, FilterSpec(q=q)), "cluster_id"].tolist()
     assert kept == naive_filter(dataset.records, FilterSpec(q=q))
+
+
+def test_search_of_repeated_texts_agrees_with_oracle(monkeypatch):
+    # The index is built on distinct texts: records sharing a description, a city or a list of
+    # offers (here every demo record twice, and one with no text at all) find the same words.
+    records = demo().records.head(40)
+    records = pd.concat([records, records], ignore_index=True)
+    records.loc[79, ["name", "acronym", "city", "description"]] = None
+    records.at[79, "offers"] = records.at[79, "needs"] = ()
+    records["cluster_id"] = [f"C{i}" for i in range(len(records))]
+    repeated = prepare(records)
+    for share, q in itertools.product(
+        (0.0, 2.0), ("a", "technology", "zzz", records.at[3, "city"])
+    ):
+        monkeypatch.setattr(_search, "POSTINGS_SHARE", share)
+        kept = repeated.records.loc[apply_filter(repeated, FilterSpec(q=q)), "cluster_id"]
+        assert kept.tolist() == naive_filter(repeated.records, FilterSpec(q=q)), (q, share)
+    assert not apply_filter(repeated, FilterSpec(q="a"))[79]
 
 
 def test_search_folds_accents_and_case():

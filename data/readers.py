@@ -47,6 +47,10 @@ CLEANED_COLUMNS = ("row", "column")
 # Control characters a cell may hold by accident (NUL, escape, bell, DEL, C1 codes): removed from
 # the cell, the row flagged. Tabs and line breaks are text; a file full of controls is binary.
 CONTROL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+# The same characters as UTF-8 bytes: C0 controls and DEL are single bytes (never part of a
+# longer sequence); U+0080-U+009F are 0xC2 followed by 0x80-0x9F.
+_CONTROL_BYTES = np.zeros(256, dtype=bool)
+_CONTROL_BYTES[[*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]] = True
 # Encodings charset-normalizer may choose between once a file is not UTF-8: the Windows and ISO
 # code pages European spreadsheets are saved in (left open, it prefers exotic Mac code pages).
 LEGACY_ENCODINGS = (
@@ -143,6 +147,8 @@ def _without_controls(table: RawTable) -> RawTable:
         table = replace(table, frame=frame)
     for position in range(frame.shape[1]):
         values = frame.iloc[:, position]
+        if not _may_have_controls(values):
+            continue
         hit = values.str.contains(CONTROL_CHARACTERS, regex=True).fillna(False).astype(bool)
         if not hit.any():
             continue
@@ -153,6 +159,27 @@ def _without_controls(table: RawTable) -> RawTable:
     if not cleaned:
         return table
     return replace(table, frame=frame, cleaned=pd.concat(cleaned, ignore_index=True))
+
+
+def _may_have_controls(values: pd.Series) -> bool:
+    """Return False when no cell of a text column can hold a control character: one scan of
+    the column's UTF-8 bytes (a million cells in milliseconds; the regex takes ~0.1 s a column).
+    True means the cells must be looked at."""
+    try:
+        array = pyarrow.chunked_array([pyarrow.array(values, from_pandas=True)])
+    except (pyarrow.ArrowException, TypeError):
+        return True
+    if not (pyarrow.types.is_string(array.type) or pyarrow.types.is_large_string(array.type)):
+        return True
+    for chunk in array.chunks:
+        data = chunk.buffers()[2]
+        raw = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+        if _CONTROL_BYTES[raw].any():
+            return True
+        after = raw[np.flatnonzero(raw[:-1] == 0xC2) + 1]
+        if ((after >= 0x80) & (after <= 0x9F)).any():
+            return True
+    return False
 
 
 def read_csv(file: InputFile) -> RawTable:

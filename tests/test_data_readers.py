@@ -1,17 +1,28 @@
 """Readers (every fixture as text cells with source row numbers) and column alias matching."""
 
 import codecs
+import re
 from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from data.columns import canonical_column, load_alias_lists, load_aliases, match_columns
 from data.errors import InputFileError
 from data.ingest import read_records
-from data.readers import InputFile, cell_text, decode_text, read_table, sniff_delimiter
+from data.readers import (
+    CONTROL_CHARACTERS,
+    InputFile,
+    _may_have_controls,
+    cell_text,
+    decode_text,
+    read_table,
+    sniff_delimiter,
+)
 from data.schema import CANONICAL_COLUMNS
 
 # file, source row numbers, {(row, header): expected text (None = missing)}
@@ -258,6 +269,14 @@ def test_a_file_of_blanks_and_stray_controls_gets_one_line(data: bytes) -> None:
     with pytest.raises(InputFileError, match=r"^cannot read c\.csv: ") as error:
         read_records(InputFile("c.csv", data))
     assert str(error.value).isprintable()
+
+
+@given(st.lists(st.one_of(st.none(), st.text(st.characters(max_codepoint=0x2FF), max_size=6))))
+def test_the_byte_scan_finds_every_control_character_the_pattern_does(cells) -> None:
+    # The scan decides which columns the regex skips: it must never miss a control character.
+    column = pd.Series(cells, dtype="string")
+    found = any(c is not None and re.search(CONTROL_CHARACTERS, c) for c in cells)
+    assert _may_have_controls(column) == found
 
 
 def test_control_characters_in_a_header_are_removed() -> None:

@@ -49,8 +49,8 @@ CLEANED_COLUMNS = ("row", "column")
 CONTROL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 # The same characters as UTF-8 bytes: C0 controls and DEL are single bytes (never part of a
 # longer sequence); U+0080-U+009F are 0xC2 followed by 0x80-0x9F.
-_CONTROL_BYTES = np.zeros(256, dtype=bool)
-_CONTROL_BYTES[[*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]] = True
+_CONTROL_BYTES = {*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F}
+_NOT_CONTROL_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
 # Encodings charset-normalizer may choose between once a file is not UTF-8: the Windows and ISO
 # code pages European spreadsheets are saved in (left open, it prefers exotic Mac code pages).
 LEGACY_ENCODINGS = (
@@ -166,20 +166,27 @@ def _may_have_controls(values: pd.Series) -> bool:
     the column's UTF-8 bytes (a million cells in milliseconds; the regex takes ~0.1 s a column).
     True means the cells must be looked at."""
     try:
-        array = pyarrow.chunked_array([pyarrow.array(values, from_pandas=True)])
+        array = pyarrow.array(values, from_pandas=True)
     except (pyarrow.ArrowException, TypeError):
         return True
     if not (pyarrow.types.is_string(array.type) or pyarrow.types.is_large_string(array.type)):
         return True
-    for chunk in array.chunks:
-        data = chunk.buffers()[2]
-        raw = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
-        if _CONTROL_BYTES[raw].any():
-            return True
-        after = raw[np.flatnonzero(raw[:-1] == 0xC2) + 1]
-        if ((after >= 0x80) & (after <= 0x9F)).any():
+    chunks = array.chunks if isinstance(array, pyarrow.ChunkedArray) else [array]
+    # The chunks of a column read from a file are often slices of one buffer: scan it once.
+    buffers = {b.address: b for b in (chunk.buffers()[2] for chunk in chunks) if b is not None}
+    for buffer in buffers.values():
+        data = bytes(buffer)
+        if data.translate(None, _NOT_CONTROL_BYTES) or (
+            data.find(b"\xc2") >= 0 and _has_c1_control(np.frombuffer(data, dtype=np.uint8))
+        ):
             return True
     return False
+
+
+def _has_c1_control(raw: np.ndarray) -> bool:
+    """Return whether UTF-8 bytes hold a character U+0080-U+009F (0xC2, then 0x80-0x9F)."""
+    after = raw[np.flatnonzero(raw[:-1] == 0xC2) + 1]
+    return bool(((after >= 0x80) & (after <= 0x9F)).any())
 
 
 def read_csv(file: InputFile) -> RawTable:

@@ -190,10 +190,14 @@ def assign_regions(
     codes = resolve_codes(pd.Series(np.asarray(country_code, dtype=object)))
     nearest = np.full(len(lat), -1, dtype=np.int64)
     chord = 2 * np.sin(REGION_RADIUS_KM / index.EARTH_RADIUS_KM / 2)
-    usable = np.isfinite(lat) & np.isfinite(lon) & codes.notna().to_numpy()
-    for code in pd.unique(codes[usable]):
-        rows = np.flatnonzero(usable & (codes == code).to_numpy())
-        tree, ids = gazetteer.tree(code)
+    # The rows of each country at once (sorted by country code), not a comparison per country.
+    country, countries = pd.factorize(codes)
+    usable = np.isfinite(lat) & np.isfinite(lon) & (country >= 0)
+    order = np.flatnonzero(usable)[np.argsort(country[usable], kind="stable")]
+    bounds = np.searchsorted(country[order], np.arange(len(countries) + 1))
+    for number, code in enumerate(countries):
+        rows = order[bounds[number] : bounds[number + 1]]
+        tree, ids = gazetteer.tree(code) if len(rows) else (None, None)
         if tree is None:
             continue
         distance, position = tree.query(

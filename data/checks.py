@@ -34,8 +34,11 @@ def problem_lines(
     )
 
 
-def per_unique(values: pd.Series, parse: Callable[[pd.Series], pd.Series]) -> pd.Series:
-    """Apply a vectorised parser to the distinct values only and spread the results back."""
+def per_unique(
+    values: pd.Series, parse: Callable[[pd.Series], pd.Series | pd.DataFrame]
+) -> pd.Series | pd.DataFrame:
+    """Apply a vectorised parser to the distinct values only and spread the results back
+    (a missing value's row is missing in every column the parser returns)."""
     codes, distinct = pd.factorize(values)
     parsed = parse(pd.Series(distinct, dtype=values.dtype)).reset_index(drop=True)
     return parsed.reindex(codes).set_axis(values.index)  # code -1 (missing) becomes NA

@@ -67,13 +67,15 @@ def _normalise_lists(
     cells: pd.Series, normalise: Callable[[str], str | None]
 ) -> tuple[pd.Series, dict[str, tuple[str, ...]]]:
     """Normalise the items of each distinct list cell; return joined cells and unknown items."""
-    joined, unknown = {}, {}
-    for cell in cells.dropna().unique():
+    codes, distinct = pd.factorize(cells)
+    joined, unknown = [], {}
+    for cell in distinct:
         items = [(item, normalise(item)) for item in split_list(cell)]
-        joined[cell] = join_list(dict.fromkeys(term for _, term in items if term))
+        joined.append(join_list(dict.fromkeys(term for _, term in items if term)))
         if bad := tuple(item for item, term in items if term is None):
             unknown[cell] = bad
-    return cells.map(joined).astype("string"), unknown
+    # Spread back by code (-1, a missing cell, becomes NA): mapping every cell costs more.
+    return pd.Series(joined, dtype="string").reindex(codes).set_axis(cells.index), unknown
 
 
 def _item_problems(

@@ -19,6 +19,15 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       window.setTimeout(() => window.dispatchEvent(new Event("resize")), 50);
       return window.dash_clientside.no_update;
     },
+    // A view's copy of the URL search (store "<tab>-search", layouts/ids.py VIEW_SEARCH):
+    // passed on only when the link asks for that view, so hidden views send no request.
+    viewSearch: function (search, storeId) {
+      const tab = storeId.replace(/-search$/, "");
+      const asked = new URLSearchParams(search || "").getAll("tab");
+      return asked.some((value) => value.trim().toLowerCase() === tab)
+        ? search || ""
+        : window.dash_clientside.no_update;
+    },
     // The link of the page as it is now (filters, view, open profile).
     pageLink: function () {
       return window.location.href;

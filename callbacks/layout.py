@@ -2,6 +2,7 @@
 
 from dash import ClientsideFunction, Dash, Input, Output, State
 
+from callbacks._views import register_view_gates
 from layouts import ids
 
 
@@ -11,6 +12,7 @@ def _clientside(name: str) -> ClientsideFunction:
 
 def register(app: Dash) -> None:
     """Register the clientside callbacks (functions in assets/atlas.js)."""
+    register_view_gates(app)
     app.clientside_callback(
         _clientside("toggleFilters"),
         Output(ids.FILTER_PANEL, "className"),

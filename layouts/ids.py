@@ -141,3 +141,6 @@ DEMO_NOTICE_WRAP = "demo-notice-wrap"
 # The element of each main view, by the page state's `tab`.
 VIEW_IDS = {"map": MAP_VIEW, "partners": PARTNER_VIEW, "marketplace": MARKET_VIEW,
             "insights": INSIGHT_VIEW, "compare": COMPARE_VIEW, "upload": UPLOAD_VIEW}  # fmt: skip
+# Per view but the map's: the URL search, copied in the browser only when the link asks for
+# that view (callbacks._views), so a hidden view costs no request per filter change.
+VIEW_SEARCH = {tab: f"{tab}-search" for tab in VIEW_IDS if tab != "map"}

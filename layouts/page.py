@@ -68,6 +68,7 @@ def build_page(
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.TABLE_SORT),
             dcc.Store(id=ids.TABLE_KEY),
+            *(dcc.Store(id=store) for store in ids.VIEW_SEARCH.values()),
             build_header(total=total, is_demo=is_demo, dataset_name=dataset_name),
             html.Div([build_filters(filters, options), main], className="atlas-body"),
             build_profile(),

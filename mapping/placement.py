@@ -191,13 +191,17 @@ def _filled_category(values: pd.Series, missing: pd.Series, found: pd.Series) ->
     categories the values present, sorted (as text read into a category): done on the codes,
     so a million records cost no text per record."""
     found = found.replace("", pd.NA).astype("string")
-    values = values.astype("category")
-    extra = pd.Index(found.dropna().unique(), dtype="string").difference(values.cat.categories)
-    values = values.cat.add_categories(extra)
-    values[missing.to_numpy()] = found.to_numpy()
-    values = values.cat.remove_unused_categories()
-    categories = pd.Index(values.cat.categories, dtype="string").sort_values()
-    return values.cat.set_categories(categories)
+    current = values.astype("category")
+    known = pd.Index(current.cat.categories, dtype="string")
+    categories = known.append(pd.Index(found.dropna().unique(), dtype="string")).unique()
+    # Old codes renumbered into the new categories (-1, missing, stays -1), then the filled rows.
+    old = current.cat.codes.to_numpy()
+    renumbered = np.append(categories.get_indexer(known), -1)  # code -1 reads the last entry
+    codes = renumbered[old]
+    codes[missing.to_numpy()] = categories.get_indexer(found)
+    filled = pd.Series(pd.Categorical.from_codes(codes, categories=categories), index=values.index)
+    filled = filled.cat.remove_unused_categories()
+    return filled.cat.set_categories(pd.Index(filled.cat.categories, dtype="string").sort_values())
 
 
 def fill_nuts2(records: pd.DataFrame, *, nuts_path: Path) -> pd.DataFrame:

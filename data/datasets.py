@@ -37,7 +37,7 @@ import pyarrow.feather as feather
 import pyarrow.parquet as pq
 
 from data.errors import AtlasError
-from data.schema import records_from_arrow
+from data.schema import records_from_arrow, records_to_arrow
 
 KEY = re.compile(r"^[0-9a-f]{20}$")
 RECORDS, REPORT, REJECTS = "records.arrow", "report.json", "rejects.parquet"
@@ -106,8 +106,7 @@ def write_records(records: pd.DataFrame, path: Path) -> None:
     Never over a file some process may have mapped (it would crash reading it): write a new
     file and rename it into place, as `save` does with the whole folder.
     """
-    table = pa.Table.from_pandas(records.reset_index(drop=True), preserve_index=False)
-    feather.write_feather(table, path, compression="uncompressed")
+    feather.write_feather(records_to_arrow(records), path, compression="uncompressed")
 
 
 def has_records(root: Path, key: str) -> bool:

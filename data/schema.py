@@ -145,6 +145,20 @@ def records_from_arrow(table: pa.Table) -> pd.DataFrame:
     return frame
 
 
+def records_to_arrow(records: pd.DataFrame) -> pa.Table:
+    """Return canonical records as an Arrow table, list cells as Arrow lists of text (what
+    `records_from_arrow` reads back). Each distinct list is converted once: a million tuples
+    one by one cost seconds."""
+    records = records.reset_index(drop=True)
+    lists = [c for c in LIST_COLUMNS if c in records and records[c].dtype == object]
+    table = pa.Table.from_pandas(records.drop(columns=lists), preserve_index=False)
+    for column in lists:
+        codes, distinct = pd.factorize(records[column])  # missing (None) is code -1
+        values = pa.array([list(items) for items in distinct], pa.list_(pa.string()))
+        table = table.append_column(column, values.take(pa.array(codes, mask=codes < 0)))
+    return table.select(list(records.columns))
+
+
 def empty_records() -> pd.DataFrame:
     """Return an empty canonical frame."""
     return conform(pd.DataFrame())

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from analysis._index_files import index_folder
@@ -99,3 +100,9 @@ def test_kept_records_read_back_equal_with_lists_as_tuples(tmp_path):
     back = records_from_arrow(pq.read_table(path))
     pd.testing.assert_frame_equal(back, records.reset_index(drop=True))
     assert back.loc[3, "ecosystems"] == () and isinstance(back.loc[0, "sectors"], tuple)
+    # The file the app keeps (each distinct list converted once) reads back the same.
+    datasets.write_records(records, tmp_path / "records.arrow")
+    mapped = records_from_arrow(
+        pa.ipc.open_file(pa.memory_map(str(tmp_path / "records.arrow"))).read_all()
+    )
+    pd.testing.assert_frame_equal(mapped, records.reset_index(drop=True))

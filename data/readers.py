@@ -559,7 +559,8 @@ def _arrow_text(column: pyarrow.ChunkedArray, index: pd.Index) -> pd.Series:
     """
     kind = column.type
     if pyarrow.types.is_floating(kind):
-        return pd.Series(_float_text(column), index=index, dtype="string")
+        text = pc.cast(_float_text(column), pyarrow.large_string())
+        return pd.Series(pd.arrays.ArrowStringArray(text), index=index)
     if pyarrow.types.is_timestamp(kind) and kind.tz is None:
         stamps = column.to_pandas()
         if (stamps.isna() | (stamps.dt.normalize() == stamps)).all():
@@ -573,14 +574,14 @@ def _arrow_text(column: pyarrow.ChunkedArray, index: pd.Index) -> pd.Series:
     return pd.Series(column.to_pandas().map(cell_text).to_numpy(), index=index, dtype="string")
 
 
-def _float_text(column: pyarrow.ChunkedArray) -> np.ndarray:
-    """Return floats as cell_text writes them: whole numbers without ".0", NaN as missing."""
+def _float_text(column: pyarrow.ChunkedArray) -> pyarrow.Array:
+    """Return floats as cell_text writes them: whole numbers without ".0", NaN as missing (in
+    Arrow, no Python string per cell)."""
     values = column.to_numpy().astype("float64")
-    text = pc.cast(column, pyarrow.string()).to_numpy(zero_copy_only=False).astype(object)
     whole = np.isfinite(values) & (np.abs(values) < 1e15) & (np.floor(values) == values)
-    text[whole] = values[whole].astype(np.int64).astype(str)
-    text[np.isnan(values)] = None
-    return text
+    digits = pc.cast(pyarrow.array(np.where(whole, values, 0).astype(np.int64)), pyarrow.string())
+    text = pc.if_else(whole, digits, pc.cast(column.combine_chunks(), pyarrow.string()))
+    return pc.if_else(np.isnan(values), pyarrow.scalar(None, pyarrow.string()), text)
 
 
 def cell_text(value: object) -> str | None:

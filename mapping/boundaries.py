@@ -13,6 +13,8 @@ import pandas as pd
 import shapely
 from numpy.typing import ArrayLike, NDArray
 
+from mapping._groups import row_groups
+
 COUNTRIES_PATH: Path = (
     Path(__file__).resolve().parent.parent / "data" / "files" / "countries.geojson"
 )
@@ -127,10 +129,24 @@ def points_in_country(
 ) -> NDArray[np.bool_]:
     """Test whether each point lies in, or within buffer_deg of, its stated country."""
     countries = load_countries() if countries is None else countries
-    points, _ = _points(lon, lat)
-    stated = np.broadcast_to(np.asarray(iso2, dtype=object), points.shape)
-    stated = pd.Series(stated.ravel(), dtype=object).str.strip().str.upper()
-    position = pd.Index(countries["iso2"]).get_indexer(stated)
-    # Unknown codes and NaN points become None, for which shapely predicates return False.
-    targets = np.where(position >= 0, _shapes(countries)[position], None)
-    return shapely.dwithin(targets, points, buffer_deg)
+    x = np.atleast_1d(np.asarray(lon, dtype=float)).ravel()
+    y = np.atleast_1d(np.asarray(lat, dtype=float)).ravel()
+    if x.shape != y.shape:
+        raise ValueError(f"lon and lat differ in length: {x.size} != {y.size}")
+    stated = np.broadcast_to(np.asarray(iso2, dtype=object), x.shape).ravel()
+    codes, distinct = pd.factorize(stated)  # each distinct code read once
+    known = pd.Index(countries["iso2"]).get_indexer(
+        pd.Series(distinct, dtype=object).str.strip().str.upper()
+    )
+    position = np.append(known, -1)[codes]  # code -1 (missing) reads the last entry
+    position[~(np.isfinite(x) & np.isfinite(y))] = -1  # unknown code or NaN point: False
+    shapes = _shapes(countries)
+    within = np.zeros(x.shape, dtype=bool)
+    # Inside: per country, its prepared shape tests the coordinates (no point objects made).
+    for country, rows in row_groups(position):
+        within[rows] = shapely.contains_xy(shapes[country], x[rows], y[rows])
+    # The few others (outside, or on the border) may still lie within buffer_deg of it.
+    near = np.flatnonzero(~within & (position >= 0))
+    points = shapely.points(x[near], y[near])
+    within[near] = shapely.dwithin(shapes[position[near]], points, buffer_deg)
+    return within

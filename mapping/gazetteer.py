@@ -46,6 +46,7 @@ from mapping._gazetteer_match import (
     resolve_codes,
     unresolved,
 )
+from mapping._groups import row_groups
 
 FILES = Path(__file__).resolve().parent.parent / "data" / "files"
 ALIASES_PATH = FILES / "place_aliases.csv"
@@ -190,14 +191,10 @@ def assign_regions(
     codes = resolve_codes(pd.Series(np.asarray(country_code, dtype=object)))
     nearest = np.full(len(lat), -1, dtype=np.int64)
     chord = 2 * np.sin(REGION_RADIUS_KM / index.EARTH_RADIUS_KM / 2)
-    # The rows of each country at once (sorted by country code), not a comparison per country.
     country, countries = pd.factorize(codes)
-    usable = np.isfinite(lat) & np.isfinite(lon) & (country >= 0)
-    order = np.flatnonzero(usable)[np.argsort(country[usable], kind="stable")]
-    bounds = np.searchsorted(country[order], np.arange(len(countries) + 1))
-    for number, code in enumerate(countries):
-        rows = order[bounds[number] : bounds[number + 1]]
-        tree, ids = gazetteer.tree(code) if len(rows) else (None, None)
+    usable = np.isfinite(lat) & np.isfinite(lon)
+    for number, rows in row_groups(np.where(usable, country, -1)):
+        tree, ids = gazetteer.tree(countries[number])
         if tree is None:
             continue
         distance, position = tree.query(

@@ -123,3 +123,23 @@ def test_countries_form_a_coverage(by_code: dict) -> None:
 def test_module_does_not_import_dash() -> None:
     code = "import sys, mapping.boundaries; assert 'dash' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=COUNTRIES_PATH.parents[2])
+
+
+def test_points_in_country_is_the_distance_test_of_each_point() -> None:
+    # Inside tested per country on the coordinates, the rest by distance: the same answers as
+    # the distance test of every point (the definition), on random points and codes.
+    rng = np.random.default_rng(7)
+    countries = load_countries()
+    lon, lat = rng.uniform(-30, 50, 20_000), rng.uniform(25, 72, 20_000)
+    lon[::97] = np.nan
+    choices = np.array([*countries["iso2"], "XX", None, " de ", "fr"], dtype=object)
+    codes = choices[rng.integers(0, len(choices), len(lon))]
+    stated = [str(c).strip().upper() if c is not None else None for c in codes]
+    shapes = dict(zip(countries["iso2"], countries.geometry, strict=True))
+    expected = [
+        code in shapes
+        and np.isfinite(x)
+        and shapely.dwithin(shapes[code], shapely.Point(x, y), 0.15)
+        for x, y, code in zip(lon, lat, stated, strict=True)
+    ]
+    assert points_in_country(lon, lat, codes, buffer_deg=0.15).tolist() == expected

@@ -1,7 +1,7 @@
 """Map wiring: redraw the map for the page state and the view it shows; render the profile."""
 
 import plotly.graph_objects as go
-from dash import ClientsideFunction, Dash, Input, Output, Patch, State
+from dash import ClientsideFunction, Dash, Input, Output, Patch, State, no_update
 
 from analysis.maps import make_page_map, page_view
 from analysis.state import Page, open_page
@@ -35,9 +35,11 @@ def register(
         Output(ids.MAP, "figure"),
         Output(ids.COLOR_BY, "options"),
         Output(ids.COLOR_HINT, "children"),
+        Output(ids.MAP_VIEWPORT, "data", allow_duplicate=True),
         Input(ids.URL, "search"),
         Input(ids.MAP_REDRAW, "data"),
         State(ids.MAP_VIEWPORT, "data"),
+        prevent_initial_call="initial_duplicate",
     )
     def redraw(search, _redraw, viewport):
         page = open_page(store, search or "", features=features)
@@ -54,7 +56,7 @@ def register(
 
 
 def update_map(page: Page, *, viewport: dict | None, options: dict) -> tuple:
-    """Return the map's update, its colour options and the hint beside them.
+    """Return the map's update, its colour options, the hint beside them and the view kept.
 
     `viewport` is the view the user moved the map to, with the uirevision of the figure then
     shown (analysis.maps.page_view). Until the user moves the map, and for new filters, the
@@ -65,7 +67,11 @@ def update_map(page: Page, *, viewport: dict | None, options: dict) -> tuple:
     """
     view = page_view(page, viewport)
     figure, colours, hint = draw_map(page, view=view, options=options)
-    return (figure if view is None else all_but_camera(figure)), colours, hint
+    if view is None:
+        # A new framing: a view reported before it is no one's now (back to these filters
+        # later, it would keep the camera of the filters shown in between).
+        return figure, colours, hint, None
+    return all_but_camera(figure), colours, hint, no_update
 
 
 def draw_map(page: Page, *, view: dict | None, options: dict) -> tuple[go.Figure, list, str]:

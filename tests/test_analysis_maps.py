@@ -4,6 +4,7 @@ import json
 
 import plotly.io as pio
 import pytest
+from dash import no_update
 
 from analysis.maps import make_page_map, page_view, parse_view
 from analysis.state import open_page
@@ -55,10 +56,12 @@ def test_a_view_counts_only_under_the_filters_it_was_reported_with(store, search
 
 def test_after_a_move_the_page_patches_all_but_the_camera_until_the_filters_change(store):
     page = open_page(store, "?scope=eu&color=ecosystem")
-    figure, _, _ = update_map(page, viewport=None, options=OPTIONS)
+    figure, _, _, kept = update_map(page, viewport=None, options=OPTIONS)
     assert figure.layout.map.center and figure.layout.meta["shown"] == "cells"
+    assert kept is None  # a new framing: no view reported before it counts any more
     moved = reported(store, "?scope=eu", PARIS)
-    patch, _, hint = update_map(page, viewport=moved, options=OPTIONS)
+    patch, _, hint, kept = update_map(page, viewport=moved, options=OPTIONS)
+    assert kept is no_update
     operations = patch.to_plotly_json()["operations"]
     assert [op["location"] for op in operations] == [
         ["data"], ["layout", "meta"], ["layout", "legend"], ["layout", "showlegend"],
@@ -67,7 +70,8 @@ def test_after_a_move_the_page_patches_all_but_the_camera_until_the_filters_chan
     assert meta["shown"] == "view" and meta["hint"] == hint
     assert {trace["meta"] for trace in operations[0]["params"]["value"]} == {"points", "spare"}
     other = open_page(store, "?scope=third-country")
-    assert update_map(other, viewport=moved, options=OPTIONS)[0].layout.map.center
+    framed, _, _, kept = update_map(other, viewport=moved, options=OPTIONS)
+    assert framed.layout.map.center and kept is None
 
 
 @pytest.mark.parametrize(

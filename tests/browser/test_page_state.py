@@ -109,6 +109,26 @@ def test_the_map_api_returns_the_figure_the_page_draws(watched_page, live_server
     assert watch.errors == []
 
 
+def test_back_to_earlier_filters_the_map_is_framed_anew(watched_page, live_server):
+    # The first page's map reports its view; after other filters and a reset (the first
+    # page's filters again), that old view is not the user's: the map is framed as the API's.
+    page, watch = watched_page
+    page.goto(live_server + "/")
+    wait_for_figure(page, api_figure(page, live_server, ""))
+    page.wait_for_timeout(1_000)  # the framing's moves end and are reported
+    page.locator("input[value='third-country']").check()
+    wait_for_figure(page, api_figure(page, live_server, "?scope=third-country"))
+    page.locator(f"#{ids.RESET}").click()
+    expected = api_figure(page, live_server, "")
+    page.wait_for_function(
+        f"expected => ({PAGE_FIGURE})().uirevision === expected",
+        arg=expected["uirevision"],
+        timeout=30_000,
+    )
+    assert wait_for_figure(page, expected) == expected
+    assert watch.errors == []
+
+
 def test_mode_colour_and_profile_live_in_the_url_and_history(watched_page, live_server):
     page, watch = watched_page
     everything = len(demo().records)

@@ -12,6 +12,7 @@ from werkzeug.serving import make_server
 
 from api.security import CALLBACK_PATH, SERVER_NAME, QuietRequestHandler, content_policy
 from app import create_app
+from layouts import ids
 from settings import Settings
 
 PATHS = ("/", "/api/stats.json", "/api/clusters.csv?country=DE", "/assets/atlas.css",
@@ -160,18 +161,27 @@ def test_views_answer_any_link_without_failing(app, client, query):
     # A link is user input: every view's callback must render it (200/204), not fail (the
     # error handler would turn a failure into a 400, so this checks the callbacks themselves).
     search = "?" + "&".join(f"{k}={v}" for k, v in query)
+    # The link's search, as the URL gives it or as the browser copies it to a view's store.
+    searches = {("url", "search"), *((store, "data") for store in ids.VIEW_SEARCH.values())}
+    checked = []
     for output, spec in app.callback_map.items():
+        inputs = [(i["id"], i["property"]) for i in spec["inputs"]]
         # Wildcard outputs need the page's expanded component ids: left to the browser tests.
-        if [(i["id"], i["property"]) for i in spec["inputs"]] != [("url", "search")] or (
-            '"ALL"' in output
-        ):
+        # Clientside callbacks (no server function) run in the browser.
+        if len(inputs) != 1 or inputs[0] not in searches or '"ALL"' in output:
             continue
+        if "callback" not in spec:
+            continue
+        ((component, prop),) = inputs
         body = {"output": output, "outputs": _outputs(output),
-                "inputs": [{"id": "url", "property": "search", "value": search}],
-                "changedPropIds": ["url.search"], "state": spec.get("state", [])}  # fmt: skip
+                "inputs": [{"id": component, "property": prop, "value": search}],
+                "changedPropIds": [f"{component}.{prop}"],
+                "state": spec.get("state", [])}  # fmt: skip
         response = client.post(CALLBACK_PATH, data=json.dumps(body),
                                content_type="application/json")  # fmt: skip
         assert response.status_code in (200, 204), (output, search, response.get_data()[:200])
+        checked.append(output)
+    assert any(ids.PARTNER_LIST in output for output in checked), checked  # the views too
 
 
 def test_opt_in_tiles_open_only_their_origin(app):

@@ -55,17 +55,22 @@ class TextMatrix:
     def __getitem__(self, rows) -> "TextMatrix":
         return TextMatrix(self.sparse[rows], self.dense[rows])
 
+    def rows_between(self, start: int, stop: int) -> "TextMatrix":
+        """Return rows `start:stop` as views of this matrix's arrays (scipy's slice copies)."""
+        indptr = self.sparse.indptr
+        first, last = int(indptr[start]), int(indptr[stop])
+        arrays = (self.sparse.data[first:last], self.sparse.indices[first:last],
+                  np.asarray(indptr[start : stop + 1]) - indptr.dtype.type(first))  # fmt: skip
+        shape = (stop - start, self.sparse.shape[1])
+        return TextMatrix(sp.csr_matrix(arrays, shape=shape, copy=False), self.dense[start:stop])
+
 
 @dataclass(frozen=True)
 class TextVectors:
-    """A fitted vectoriser and the vectors of the texts it was fitted on."""
+    """The vectors of the distinct texts of a list, and which of them each text of it is."""
 
-    vectorizers: tuple["TfidfVectorizer", ...]
-    vectors: TextMatrix
-
-    def transform(self, texts: list[str]) -> TextMatrix:
-        """Return the vectors of other texts in the same space."""
-        return _combine(self.vectorizers, prepare_texts(texts), fit=False)
+    codes: np.ndarray
+    distinct: TextMatrix
 
 
 @cache
@@ -127,8 +132,9 @@ def prepare_texts(texts: list[str]) -> pd.DataFrame:
 
 
 def fit_vectors(texts: list[str]) -> TextVectors:
-    """Fit the three views on `texts` and return the vectoriser with their vectors."""
-    # Each distinct text is vectorised once (offers and needs repeat across clusters).
+    """Fit the views on the distinct `texts`; return their vectors and each text's code."""
+    # Each distinct text is vectorised once, and kept once: offers, needs and descriptions
+    # repeat across clusters, and a vector per repetition cost GBs at a million records.
     # Imported here: scikit-learn takes seconds to import, and only partner matching needs it.
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -139,24 +145,15 @@ def fit_vectors(texts: list[str]) -> TextVectors:
         TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=1),
         TfidfVectorizer(analyzer="word", token_pattern=r"\S+", sublinear_tf=True, min_df=1),
     )  # fmt: skip
-    matrix = _combine(vectorizers, prepare_texts(list(distinct)), fit=True)
-    return TextVectors(vectorizers, matrix[codes])
+    return TextVectors(codes.astype(np.int32), _combine(vectorizers, prepare_texts(list(distinct))))
 
 
-def _combine(
-    vectorizers: tuple["TfidfVectorizer", ...], table: pd.DataFrame, *, fit: bool
-) -> TextMatrix:
+def _combine(vectorizers: tuple["TfidfVectorizer", ...], table: pd.DataFrame) -> TextMatrix:
     columns = (table["text"], table["text"], table["groups"])
     parts = []
     weights = [VIEW_WEIGHTS[view] for view in ("words", "chars", "groups")]
     for vectorizer, column, weight in zip(vectorizers, columns, weights, strict=True):
-        values = column.tolist()
-        if fit:
-            matrix = _fit(vectorizer, values)
-        elif hasattr(vectorizer, "vocabulary_"):
-            matrix = vectorizer.transform(values)
-        else:  # nothing was fitted (no text had any word of this view)
-            matrix = sp.csr_matrix((len(values), 0))
+        matrix = _fit(vectorizer, column.tolist())
         parts.append(unit_rows(matrix) * weight if matrix.shape[1] else matrix)
     # No text had any word at all (e.g. no descriptions): one empty column, all similarities 0.
     sparse = sp.hstack(parts, format="csr") if parts else sp.csr_matrix((len(table), 0))

@@ -36,6 +36,8 @@ class Dataset:
     lat: np.ndarray
     lon: np.ndarray
     search: SearchIndex
+    # Where the records are kept as files (their prepared indexes too); None when in memory only.
+    folder: Path | None = None
 
     def __len__(self) -> int:
         """Return the number of records."""
@@ -122,7 +124,7 @@ def prepare(records: pd.DataFrame, *, folder: Path | None = None) -> Dataset:
         indexes = build_indexes(records)
         if folder is not None:
             save_indexes(indexes, folder)
-    return Dataset(records, **indexes)
+    return Dataset(records, **indexes, folder=folder)
 
 
 def build_indexes(records: pd.DataFrame) -> dict:

@@ -9,8 +9,9 @@ analysis.partners.MENTION_SIMILARITY is not shown.
 from dataclasses import dataclass
 
 import numpy as np
+import pyarrow as pa
 
-from analysis._partner_index import Side, partner_index
+from analysis._partner_index import SIDE_CODES, PartnerIndex, partner_index
 from analysis.dataset import Dataset
 from analysis.filters import FilterSpec, combine, filter_masks
 from analysis.partners import MENTION_SIMILARITY, OTHER_KIND_FACTOR
@@ -55,41 +56,73 @@ def market_items(
     masks = filter_masks(dataset, spec)
     mask = combine(masks, len(dataset))
     match_mask = combine(masks, len(dataset), leave_out="q")
-    q = spec.q
     index = partner_index(dataset)
-    columns = index.columns
-    chosen = np.asarray(mask, dtype=bool)[columns["row"]]
+    chosen = np.asarray(mask, dtype=bool)[index.item_rows]
     if side is not None:
-        chosen &= columns["side"] == side
+        chosen &= index.item_sides == SIDE_CODES.get(side, -1)
     if kind is not None:
         # Compared as the vocabulary's term: one vectorised test, not a slug per item.
-        chosen &= columns["kind"] == vocabulary("offer_types").by_slug.get(kind, "")
-    if q:
-        words = fold_accents(q).split()
-        texts = index.items["text"].tolist()
-        found = [
-            i for i in np.flatnonzero(chosen) if all(w in fold_accents(texts[i]) for w in words)
-        ]
-        chosen = np.zeros_like(chosen)
-        chosen[found] = True
+        term = vocabulary("offer_types").by_slug.get(kind, "")
+        chosen &= index.item_kinds() == (index.kinds.index(term) if term in index.kinds else -1)
+    if spec.q:
+        chosen &= _containing(index, fold_accents(spec.q).split(), chosen)[index.item_texts]
     shown = np.flatnonzero(chosen)[: max(int(limit), 0)]
-    return Market([_item(dataset, index, int(i), match_mask) for i in shown], int(chosen.sum()))
+    matcher = _Matcher(index, np.asarray(match_mask, dtype=bool))
+    return Market([_item(dataset, matcher, int(i)) for i in shown], int(chosen.sum()))
 
 
-def _item(dataset: Dataset, index, position: int, mask: np.ndarray) -> dict:
-    item = index.item(position)
-    other = index.side(OTHER_SIDE[item.side])
-    allowed = np.asarray(mask, dtype=bool)[other.rows] & (other.rows != item.row)
-    candidates = Side(other.indices[allowed], other.rows[allowed], other.kinds[allowed],
-                      other.vectors[np.flatnonzero(allowed)])  # fmt: skip
-    matches = []
-    if len(candidates.indices):
-        scores = index.pair_similarity(np.array([position]), candidates,
+def _item(dataset: Dataset, matcher: "_Matcher", position: int) -> dict:
+    index = matcher.index
+    matches = [{**_described(dataset, index.item(j)), "score": round(score, 4)}
+               for j, score in matcher.matches(position)]  # fmt: skip
+    return {**_described(dataset, index.item(position)), "matches": matches}
+
+
+def _containing(index: PartnerIndex, words: list[str], among: np.ndarray) -> np.ndarray:
+    """Return the mask of the texts (of the items `among`) that contain every word."""
+    codes = np.unique(index.item_texts[among])
+    texts = index.texts.take(pa.array(codes, type=pa.int64())).to_pylist()
+    found = np.zeros(len(index.texts), dtype=bool)
+    found[codes] = [all(w in fold_accents(text) for w in words) for text in texts]
+    return found
+
+
+class _Matcher:
+    """The best items of the other side for items of one page, among the records of `mask`.
+
+    Scores are computed per distinct text of the other side; its texts are read best first,
+    each giving its allowed items in record order, until MATCHES are found: the top items of
+    a stable sort of every allowed item by score, without scoring every item.
+    """
+
+    def __init__(self, index: PartnerIndex, mask: np.ndarray) -> None:
+        self.index, self.mask = index, mask
+        # Per side, whether each of its texts has an item of an allowed record.
+        self.held = {
+            name: np.bincount(side.texts[mask[side.rows]], minlength=side.stop - side.start) > 0
+            for name, side in index.sides.items()
+        }
+
+    def matches(self, position: int) -> list[tuple[int, float]]:
+        """Return the (item, score) of the best answers of item `position`, best first."""
+        index, row = self.index, int(self.index.item_rows[position])
+        other = OTHER_SIDE[tuple(SIDE_CODES)[index.item_sides[position]]]
+        scores = index.text_similarity(np.array([position]), other,
                                        other_kind=OTHER_KIND_FACTOR)[0]  # fmt: skip
-        best = np.argsort(-scores, kind="stable")[:MATCHES]
-        matches = [_match(dataset, index.item(int(candidates.indices[b])), float(scores[b]))
-                   for b in best if scores[b] >= MENTION_SIMILARITY]  # fmt: skip
-    return {**_described(dataset, item), "matches": matches}
+        texts = np.flatnonzero((scores >= MENTION_SIMILARITY) & self.held[other])
+        texts = texts[np.argsort(-scores[texts], kind="stable")]
+        ordered = -scores[texts]
+        found: list[tuple[int, float]] = []
+        start = 0
+        while start < len(texts) and len(found) < MATCHES:
+            # Texts of one score together: their items tie, and ties go in record order.
+            stop = int(np.searchsorted(ordered, ordered[start], side="right"))
+            items = index.side(other).items_with(texts[start:stop])
+            rows = index.item_rows[items]
+            items = items[self.mask[rows] & (rows != row)][: MATCHES - len(found)]
+            found += [(int(i), float(scores[texts[start]])) for i in items]
+            start = stop
+        return found
 
 
 def _described(dataset: Dataset, item) -> dict:
@@ -97,7 +130,3 @@ def _described(dataset: Dataset, item) -> dict:
     return {"cluster_id": str(records["cluster_id"].iat[item.row]),
             "name": str(records["name"].iat[item.row]), "side": item.side,
             "kind": slugify(item.kind) if item.kind else None, "text": item.text}  # fmt: skip
-
-
-def _match(dataset: Dataset, item, score: float) -> dict:
-    return {**_described(dataset, item), "score": round(score, 4)}

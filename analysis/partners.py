@@ -21,7 +21,6 @@ import pandas as pd
 import scipy.sparse as sp
 
 from analysis._partner_index import Item, PartnerIndex, partner_index
-from analysis._textmatch import cosine
 from analysis.dataset import Dataset
 
 
@@ -85,9 +84,8 @@ def rank_partners(
     scores = sum(WEIGHTS[name] * value for name, value in values.items())
     allowed = np.asarray(candidates, dtype=bool).copy()
     allowed[position] = False
-    chosen = np.flatnonzero(allowed)
-    top = chosen[np.argsort(-scores[chosen], kind="stable")[: max(int(limit), 0)]]
-    return [_partner(index, position, int(j), values) for j in top]
+    top = _best(np.flatnonzero(allowed), scores, max(int(limit), 0))
+    return [_partner(dataset, index, position, int(j), values) for j in top]
 
 
 # The components that say how alike two clusters are (their themes), for "Similar clusters".
@@ -103,8 +101,17 @@ def similar_clusters(
     alike = sum(WEIGHTS[name] * values[name] for name in THEME)
     allowed = np.asarray(candidates, dtype=bool).copy()
     allowed[position] = False
-    chosen = np.flatnonzero(allowed & (alike > 0))
-    return [int(j) for j in chosen[np.argsort(-alike[chosen], kind="stable")[:limit]]]
+    return [int(j) for j in _best(np.flatnonzero(allowed & (alike > 0)), alike, limit)]
+
+
+def _best(chosen: np.ndarray, scores: np.ndarray, limit: int) -> np.ndarray:
+    """Return the `limit` positions of `chosen` with the highest scores, ties in record order:
+    what a stable sort of all of them gives, sorting only those at or above the limit-th."""
+    values = scores[chosen]
+    if 0 < limit < len(values):
+        kept = values >= np.partition(values, len(values) - limit)[len(values) - limit]
+        chosen, values = chosen[kept], values[kept]
+    return chosen[np.argsort(-values, kind="stable")[:limit]]
 
 
 def component_values(
@@ -117,7 +124,7 @@ def component_values(
         "ecosystems": lambda: _jaccard(index.lists["ecosystems"], position),
         "sectors": lambda: _jaccard(index.lists["sectors"], position),
         "emerging": lambda: _jaccard(index.lists["emerging_industries"], position),
-        "description": lambda: cosine(index.descriptions[[position]], index.descriptions)[0],
+        "description": lambda: index.description_similarity(position),
         "reach": lambda: _reach(index, position),
     }
     return {name: makers[name]() for name in (names or WEIGHTS)}
@@ -126,29 +133,31 @@ def component_values(
 def _best_answers(index: PartnerIndex, position: int, *, asking: str) -> np.ndarray:
     """Return per record the best similarity of its items answering this cluster's `asking`."""
     mine = index.items_of(position, side="need" if asking == "needs" else "offer")
-    theirs = index.side("offer" if asking == "needs" else "need")
+    side = "offer" if asking == "needs" else "need"
+    theirs = index.side(side)
     best = np.zeros(index.size, dtype=np.float32)
     if not len(mine) or not len(theirs.rows):
         return best
-    similarity = index.pair_similarity(mine, theirs, other_kind=OTHER_KIND_FACTOR)
-    np.maximum.at(best, theirs.rows, similarity.max(axis=0))
+    # The best answer per distinct text, then per item by its text, then per record.
+    per_text = index.text_similarity(mine, side, other_kind=OTHER_KIND_FACTOR).max(axis=0)
+    np.maximum.at(best, theirs.rows, per_text[theirs.texts])
     return np.clip(best, 0.0, 1.0)
 
 
 def _jaccard(matrix: sp.csr_matrix, position: int) -> np.ndarray:
     shared = _column(matrix @ matrix[position].T)
-    sizes = np.asarray(matrix.sum(axis=1)).ravel()
+    sizes = np.diff(matrix.indptr).astype(np.float32)  # each stored term is a 1
     union = sizes + sizes[position] - shared
     return np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
 
 
 def _reach(index: PartnerIndex, position: int) -> np.ndarray:
-    country, europe = index.country_codes, index.in_europe
+    country, europe = index.countries, index.in_europe
     value = np.where(country != country[position], CROSS_BORDER, 0.0)
     value = np.where((country != country[position]) & (europe != europe[position]), BEYOND, value)
-    targets = index.targets[position]
-    if targets:
-        value = np.where(np.isin(country, list(targets)), 1.0, value)
+    targets = index.targets_of(position)
+    if len(targets):
+        value = np.where(np.isin(country, targets), 1.0, value)
     return value.astype(np.float32)
 
 
@@ -160,16 +169,26 @@ def _column(product) -> np.ndarray:
     )
 
 
-def _partner(index: PartnerIndex, position: int, j: int, values: dict) -> Partner:
+def _partner(dataset: Dataset, index: PartnerIndex, position: int, j: int, values: dict) -> Partner:
     components = {name: round(float(WEIGHTS[name] * values[name][j]), 6) for name in WEIGHTS}
     matches = index.best_pairs(
         position, j, minimum=MENTION_SIMILARITY, other_kind=OTHER_KIND_FACTOR
     )
-    why = explain(index, position, j, values=values, matches=matches)
+    why = explain(index, position, j, values=values, matches=matches,
+                  place=place(dataset.records, j))  # fmt: skip
     return Partner(j, round(sum(components.values()), 6), components, why, matches)
 
 
-def explain(index: PartnerIndex, position: int, j: int, *, values: dict, matches: tuple) -> str:
+def place(records: pd.DataFrame, row: int) -> str:
+    """Return "City, Country" of a record (what it has of the two)."""
+    # Read from the records for the few partners shown, not kept as a text per record.
+    parts = (records["city"].iat[row], records["country"].iat[row])
+    return ", ".join(str(part) for part in parts if not pd.isna(part) and str(part))
+
+
+def explain(
+    index: PartnerIndex, position: int, j: int, *, values: dict, matches: tuple, place: str
+) -> str:
     """Return one plain sentence naming what matched between a cluster and a partner."""
     parts = []
     for mine, theirs in matches:
@@ -180,7 +199,6 @@ def explain(index: PartnerIndex, position: int, j: int, *, values: dict, matches
     shared = index.shared_terms(position, j)
     if shared:
         parts.append("both " + " / ".join(shared))
-    place = index.place(j)
     if values["reach"][j] >= 1.0:
         parts.append(f"in {place}, a country you are looking at")
     elif values["reach"][j] > 0:

@@ -6,6 +6,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from analysis._index_files import index_folder
+from analysis._partner_index import FILES, partner_index
 from analysis.dataset import prepare
 from analysis.filters import apply_filter, parse_query_string
 from data import datasets
@@ -90,6 +91,20 @@ def test_indexes_of_other_code_or_other_records_are_not_used(tmp_path):
     assert len(prepare(records.head(10), folder=folder).lat) == 10
     (index_folder(folder) / "index.json").write_text("{broken", encoding="utf-8")
     assert len(prepare(records, folder=folder)) == len(records)
+
+
+def test_the_partner_index_is_kept_beside_the_prepared_records(tmp_path):
+    source = tmp_path / "clusters.csv"
+    source.write_text(ROWS, encoding="utf-8")
+    result, folder = load_prepared(source, options=IngestOptions(), cache_dir=tmp_path / "c")
+    dataset = prepare(result.records, folder=folder)
+    assert dataset.folder == folder and not FILES.folder(folder).exists()  # built on first use
+    first = partner_index(dataset)
+    # The next process (a restart, another worker) maps what the first one kept.
+    restarted, _ = load_prepared(source, options=IngestOptions(), cache_dir=tmp_path / "c")
+    mapped = partner_index(prepare(restarted.records, folder=folder))
+    assert FILES.folder(folder).is_dir() and isinstance(mapped.item_rows, np.memmap)
+    assert mapped.size == first.size == 2 and mapped.kinds == first.kinds
 
 
 def test_kept_records_read_back_equal_with_lists_as_tuples(tmp_path):

@@ -8,7 +8,8 @@ each with its own httpx.AsyncClient of at most six connections, as a browser has
 over a weighted mix of actions on links drawn from a fixed-seed RNG (countries, ecosystem
 slugs, labels, words, ranges, a few malformed values), with no pause by default (`--think`:
 a mean pause in seconds): a page load (`/`, then `/_dash-layout` and `/_dash-dependencies`),
-a filter update (every callback the URL's search triggers, with the bodies the
+a filter update (every server callback the URL's search triggers, the views' callbacks only
+when the link names their view, as the page's browser-side gates pass them on; the bodies the
 renderer sends, built from the served dependencies and layout), `/api/stats.json`,
 `/api/count.json` and a CSV export (the whole streamed body). Not sent: the scripts and
 styles a browser caches, and the table's block of rows a filter update also asks for.
@@ -35,7 +36,7 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 import httpx
 import numpy as np
@@ -45,7 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import markdown_table
 from bench.serving import Server, Snapshot, log_errors, served, snapshot
 from data.taxonomies import vocabulary
-from layouts.ids import URL
+from layouts.ids import URL, VIEW_SEARCH
 
 BROWSER_CONNECTIONS = 6  # what a browser opens per host (HTTP/1.1); the renderer's callbacks queue
 # Below gunicorn's --keep-alive (2 s): an idle connection it closes just as a request goes out
@@ -95,12 +96,21 @@ class Callback:
 
     name: str
     body: dict
+    # A view's callback (its input the view's copy of the search): sent only when the link
+    # names that view, as the page's browser-side gate passes it on (callbacks/_views.py).
+    tab: str | None = None
 
     def request(self, search: str) -> dict:
         """Return the body the renderer sends when the URL's search becomes `search`."""
-        inputs = [{**item, "value": search} if (item["id"], item["property"]) == (URL, "search")
+        searched = {(URL, "search"), *((store, "data") for store in VIEW_SEARCH.values())}
+        inputs = [{**item, "value": search} if (item["id"], item["property"]) in searched
                   else item for item in self.body["inputs"]]  # fmt: skip
         return {**self.body, "inputs": inputs}
+
+    def runs_for(self, search: str) -> bool:
+        """Tell whether the page asks for this callback when its search becomes `search`."""
+        asked = parse_qs(search.lstrip("?")).get("tab", [])
+        return self.tab is None or any(v.strip().lower() == self.tab for v in asked)
 
 
 def components(layout: object) -> list[tuple[str | dict, dict]]:
@@ -139,12 +149,17 @@ def url_callbacks(dependencies: list[dict], layout: dict) -> list[Callback]:
     """Return the callbacks the URL's search triggers, as the renderer calls them."""
     parts = components(layout)
     callbacks = []
+    tab_of = {(store, "data"): tab for tab, store in VIEW_SEARCH.items()}
     for spec in dependencies:
         # The URL's search among the inputs (the map also listens to its view store: sent as
-        # the layout holds it, as on a page that was not panned). Not the callback that writes
-        # the URL from the controls: it answers a control's change, not a link's.
+        # the layout holds it, as on a page that was not panned), or a view's copy of it. Not
+        # the callback that writes the URL from the controls: it answers a control's change,
+        # not a link's; not those the browser runs itself (the views' gates).
         inputs = [(i["id"], i["property"]) for i in spec["inputs"]]
-        if (URL, "search") not in inputs or f"{URL}.search" in spec["output"]:
+        view = next((tab_of[i] for i in inputs if i in tab_of), None)
+        if spec.get("clientside_function") or f"{URL}.search" in spec["output"]:
+            continue
+        if (URL, "search") not in inputs and view is None:
             continue
         names = spec["output"].strip(".").split("...")  # "..a.x...b.y.." when several
         outputs = [_output(name, parts) for name in names]
@@ -154,7 +169,7 @@ def url_callbacks(dependencies: list[dict], layout: dict) -> list[Callback]:
         body["inputs"] = [_state(i, parts) for i in spec["inputs"]]
         if spec["state"]:
             body["state"] = [_state(s, parts) for s in spec["state"]]
-        callbacks.append(Callback(names[0].rsplit(".", 1)[0], body))
+        callbacks.append(Callback(names[0].rsplit(".", 1)[0], body, tab=view))
     return callbacks
 
 
@@ -289,7 +304,7 @@ async def update_filters(user: User) -> bool:
     headers = {"Accept": "application/json"}
     sends = [fetch(user, f"callback {cb.name}", "/_dash-update-component", read_update,
                    json=cb.request(search), params=params, headers=headers)
-             for cb in user.plan]  # fmt: skip
+             for cb in user.plan if cb.runs_for(search)]  # fmt: skip
     return all(done for done, _ in await asyncio.gather(*sends))
 
 

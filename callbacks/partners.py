@@ -13,7 +13,7 @@ from data.taxonomies import vocabulary
 from layouts import ids
 from layouts.marketplace import market_header
 from layouts.marketplace import market_items as market_list
-from layouts.partners import INTRO, partner_items, partner_subject
+from layouts.partners import INTRO, NO_SUBJECT_MAP, partner_items, partner_subject
 from mapping.partner_map import make_partner_map
 
 
@@ -78,7 +78,7 @@ def render_partners(page: Page, *, map_options: dict) -> tuple:
     """Return the partner view's subject, list and map for a page state."""
     state = page.state
     if state.cluster is None:
-        return INTRO, [], {}
+        return INTRO, [], NO_SUBJECT_MAP
     records = page.dataset.records
     position = page.dataset.positions[state.cluster]
     partners = rank_partners(page.dataset, position, page.mask)

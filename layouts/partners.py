@@ -3,6 +3,7 @@
 import pandas as pd
 from dash import dcc, html
 
+from analysis.charts import empty_figure
 from analysis.partners import COMPONENTS, Partner
 from layouts import ids
 from layouts.panels import GRAPH_CONFIG
@@ -12,6 +13,8 @@ INTRO = (
     "Open a cluster's profile (click it on the map or in the table) and press "
     "“Find partners”: this view ranks the filtered clusters as its partners."
 )
+# The map before a cluster is chosen: a note, not empty axes.
+NO_SUBJECT_MAP = empty_figure("The chosen cluster and its partners will be mapped here.")
 
 
 def build_partner_view() -> html.Section:
@@ -20,7 +23,11 @@ def build_partner_view() -> html.Section:
         [
             html.Div(INTRO, id=ids.PARTNER_SUBJECT, className="mb-2"),
             html.Div(
-                dcc.Graph(id=ids.PARTNER_MAP, config={**GRAPH_CONFIG, "scrollZoom": True}),
+                dcc.Graph(
+                    id=ids.PARTNER_MAP,
+                    figure=NO_SUBJECT_MAP,
+                    config={**GRAPH_CONFIG, "scrollZoom": True},
+                ),  # fmt: skip
                 className="atlas-partner-map",
             ),
             html.Ol(id=ids.PARTNER_LIST, className="atlas-partner-list list-unstyled"),

@@ -10,6 +10,9 @@ from hypothesis import strategies as st
 from analysis.dataset import prepare
 from analysis.filters import apply_filter
 from analysis.partners import COMPONENTS, WEIGHTS, rank_partners
+from analysis.state import open_page
+from analysis.store import DatasetStore
+from callbacks.partners import render_partners
 from tests.filter_oracle import EXAMPLES, demo, naive_filter, valid_specs
 
 
@@ -69,3 +72,12 @@ def test_no_candidate_gives_no_partner():
     only_self = np.zeros(len(dataset), bool)
     only_self[0] = True
     assert rank_partners(dataset, 0, only_self) == []
+
+
+def test_before_a_cluster_is_chosen_the_partner_map_says_so_without_axes():
+    # Not an empty chart with axes from -1 to 6 (what plotly draws for an empty figure).
+    page = open_page(DatasetStore(demo(), name="Demo data"), "?tab=partners")
+    _, items, figure = render_partners(page, map_options={"countries_url": ""})
+    layout = figure["layout"]
+    assert items == [] and not layout["xaxis"]["visible"] and not layout["yaxis"]["visible"]
+    assert "mapped here" in layout["annotations"][0]["text"]

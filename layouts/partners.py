@@ -14,7 +14,8 @@ INTRO = (
     "“Find partners”: this view ranks the filtered clusters as its partners."
 )
 # The map before a cluster is chosen: a note, not empty axes.
-NO_SUBJECT_MAP = empty_figure("The chosen cluster and its partners will be mapped here.")
+# Two short lines: one long line is cut off on a 390 px phone.
+NO_SUBJECT_MAP = empty_figure("The chosen cluster and its partners<br>will be mapped here.")
 
 
 def build_partner_view() -> html.Section:

@@ -164,6 +164,23 @@ def remove(root: Path, key: str) -> bool:
     return True
 
 
+def _remove_left_over(partial: Path, *, now: float) -> None:
+    """Remove a data set folder being written for over a day (left over from a crash)."""
+    with contextlib.suppress(FileNotFoundError):  # renamed into place meanwhile
+        if now - partial.stat().st_mtime > SECONDS_PER_DAY:
+            shutil.rmtree(partial, ignore_errors=True)
+
+
+def _opened_and_size(folder: Path) -> tuple[float, int] | None:
+    """Return when a data set was last opened and its size; None if it went meanwhile (another
+    upload or worker pruned it)."""
+    try:
+        opened = (folder / REPORT).stat().st_mtime
+        return opened, sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
+    except FileNotFoundError:
+        return None
+
+
 def prune(
     root: Path, limits: Limits, *, keep: str | None = None, now: float | None = None
 ) -> list[str]:
@@ -178,16 +195,14 @@ def prune(
     removed = []
     for entry in root.iterdir():
         if entry.name.startswith(PARTIAL_PREFIX):
-            if now - entry.stat().st_mtime > SECONDS_PER_DAY:  # left over from a crash
-                shutil.rmtree(entry, ignore_errors=True)
+            _remove_left_over(entry, now=now)
             continue
-        if not exists(root, entry.name):
+        if not exists(root, entry.name) or (found := _opened_and_size(entry)) is None:
             continue
-        opened = (entry / REPORT).stat().st_mtime
+        opened, size = found
         if entry.name != keep and now - opened > limits.max_age_days * SECONDS_PER_DAY:
             removed += [entry.name] if remove(root, entry.name) else []
             continue
-        size = sum(f.stat().st_size for f in entry.iterdir() if f.is_file())
         kept.append((opened, size, entry.name))
     total = sum(size for _, size, _ in kept)
     for _, size, key in sorted(kept):  # oldest opened first

@@ -91,15 +91,39 @@ def nearest_namesakes(
 
 
 def distinct_points(rows: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
-    """Return the distinct (city, code, lat, lon) rows numbered by `point`, and each row's one."""
-    point_of = rows.groupby(list(rows.columns), sort=False, dropna=False).ngroup().to_numpy()
-    points = rows.drop_duplicates().reset_index(drop=True)
+    """Return the distinct (city, code, lat, lon) rows numbered by `point`, and each row's one.
+
+    Points are numbered in order of first appearance, equal when drop_duplicates finds them so
+    (each column factorized, every missing value one code), found on integer codes.
+    """
+    key, size = np.zeros(len(rows), dtype=np.int64), 1
+    for column in rows.columns:
+        codes, distinct = pd.factorize(rows[column])  # missing: -1
+        if size * (len(distinct) + 1) >= 2**62:  # renumbered only when the key would overflow
+            key, size = pd.factorize(key)[0], len(rows)
+        key, size = key * (len(distinct) + 1) + codes + 1, size * (len(distinct) + 1)
+    point_of = pd.factorize(key)[0]
+    # Numbered by first appearance: a point's first row is where the numbers reach a new high.
+    high = np.maximum.accumulate(point_of)
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = high[1:] > high[:-1]
+    points = rows.iloc[np.flatnonzero(first)].reset_index(drop=True)
     return points.assign(point=np.arange(len(points))), point_of
 
 
 def nearest_of(point: np.ndarray, distance: np.ndarray) -> np.ndarray:
     """Return the position of each point's nearest pair (smallest distance, the first listed
-    on a tie; a point whose distances are all NaN gets its first pair)."""
-    order = np.lexsort((np.arange(len(point)), distance, point))
-    first = np.r_[True, point[order][1:] != point[order][:-1]] if len(order) else order.astype(bool)
-    return order[first]
+    on a tie; a point whose distances are all NaN gets its first pair), by ascending point."""
+    point, distance = np.asarray(point), np.asarray(distance, dtype=float)
+    if not len(point):
+        return np.arange(0)
+    # One stable sort by point (none when already sorted, as the merge gives them), then each
+    # point's smallest distance reduced over its run of pairs: no sort by distance.
+    sorted_ = not (point[1:] < point[:-1]).any()
+    order = np.arange(len(point)) if sorted_ else np.argsort(point, kind="stable")
+    ordered, km = point[order], distance[order]
+    new = np.r_[True, ordered[1:] != ordered[:-1]]
+    run = np.cumsum(new) - 1
+    smallest = np.fmin.reduceat(km, np.flatnonzero(new))[run]  # NaN only if all of a run are
+    best = np.flatnonzero((km == smallest) | np.isnan(smallest))
+    return order[best[np.r_[True, run[best][1:] != run[best][:-1]]]]

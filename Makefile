@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 RUN_STAMP := $(VENV)/.run-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run serve test lint format bench bench-scale chromium data clean
+.PHONY: run serve test lint format bench bench-scale chromium data plotly-js clean
 
 run: $(RUN_STAMP)
 	$(PY) app.py
@@ -51,6 +51,11 @@ bench-scale: $(DEV_STAMP) chromium
 	$(PY) bench/load.py --data bench-$(ROWS).parquet
 	$(PY) bench/browser.py --data bench-$(ROWS).parquet
 	$(PY) bench/compare_datasette.py --rows $(ROWS)
+
+# Rebuild our plotly.js (only the trace types the app draws; vendor/plotly/README.md). Needs
+# Node.js and the npm registry; the output is committed, so running the app does not.
+plotly-js:
+	cd vendor/plotly && npm ci --no-audit --no-fund && npm run build
 
 # Rebuild the shipped data files (deterministic; outputs are committed).
 data: $(DEV_STAMP)

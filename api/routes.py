@@ -1,7 +1,9 @@
-"""Routes serving shipped geodata to the browser (same origin, so the map stays offline)."""
+"""Routes serving shipped files to the browser (same origin, so the map stays offline): geodata,
+map glyphs and our plotly.js build."""
 
 import json
 import re
+from pathlib import Path
 
 import geopandas as gpd
 from flask import Flask, Response, abort, request, send_file, send_from_directory
@@ -15,10 +17,20 @@ NUTS2_URL = "/geo/nuts2.geojson"
 # MapLibre asks for glyphs by font stack and 256-codepoint range, e.g. ".../0-255.pbf".
 GLYPH_RANGE = re.compile(r"\d{1,5}-\d{1,5}")
 CACHE_SECONDS = 86400
+# dcc.Graph loads plotly.js when a graph first draws, from this URL (dash-renderer's, with
+# serve_locally). Served from here, the page gets our build of only the trace types the app
+# draws (vendor/plotly/README.md): 3.1 instead of 4.8 MB, and a fifth of the CPU time to run.
+PLOTLY_JS_URL = "/_dash-component-suites/plotly/package_data/plotly.min.js"
+PLOTLY_JS_PATH = Path(__file__).resolve().parents[1] / "vendor" / "plotly" / "plotly-atlas.min.js"
 
 
 def register(server: Flask, *, nuts: gpd.GeoDataFrame | None = None) -> None:
     """Mount the geodata routes on the Flask server (NUTS-2 regions when `nuts` is given)."""
+
+    @server.get(PLOTLY_JS_URL)
+    def plotly_js():
+        # Unfingerprinted, as Dash serves it: revalidated (a 304) on each page load.
+        return send_file(PLOTLY_JS_PATH, mimetype="text/javascript", max_age=0)
 
     @server.get(COUNTRIES_URL)
     def countries_geojson():

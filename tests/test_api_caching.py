@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from api.routes import PLOTLY_JS_URL
 from app import create_app
 from settings import Settings
 
@@ -77,7 +78,8 @@ def test_errors_and_writes_are_not_tagged(client):
     assert "ETag" not in client.post("/api/datasets").headers
 
 
-def test_the_shipped_geodata_is_revalidated_with_a_304(client):
-    first = client.get("/geo/countries.geojson")
+@pytest.mark.parametrize("url", ["/geo/countries.geojson", PLOTLY_JS_URL])
+def test_the_shipped_files_are_revalidated_with_a_304(client, url):
+    first = client.get(url)
     tag = first.headers["ETag"]
-    assert revalidate(client, "/geo/countries.geojson", tag).status_code == 304
+    assert revalidate(client, url, tag).status_code == 304

@@ -3,7 +3,9 @@
 import json
 
 import pytest
+from plotly.offline import get_plotlyjs_version
 
+from api.routes import PLOTLY_JS_PATH, PLOTLY_JS_URL
 from app import create_app, main
 from ingest.pipeline import load_records
 from layouts import ids
@@ -55,6 +57,24 @@ def test_country_polygons_are_served_as_geojson(client):
     assert response.status_code == 200
     assert response.mimetype == "application/geo+json"
     assert json.loads(response.get_data())["type"] == "FeatureCollection"
+
+
+def test_the_page_gets_our_plotly_js_build(client):
+    # dash-renderer loads plotly.js from Dash's URL; the app answers it with vendor/plotly's
+    # build (the smaller bundle), not plotly's full one.
+    response = client.get(PLOTLY_JS_URL)
+    assert response.status_code == 200 and response.mimetype == "text/javascript"
+    assert response.get_data() == PLOTLY_JS_PATH.read_bytes()
+    assert response.get_data().startswith(b"/* Cluster Atlas build of plotly.js")
+
+
+def test_our_plotly_js_is_the_version_plotly_ships():
+    # dcc.Graph is made for the plotly.js of the installed plotly: rebuild on an upgrade.
+    package = json.loads((PLOTLY_JS_PATH.parent / "package.json").read_text())
+    assert package["devDependencies"]["plotly.js"] == get_plotlyjs_version()
+    assert PLOTLY_JS_PATH.read_bytes().startswith(
+        f"/* Cluster Atlas build of plotly.js {get_plotlyjs_version()} ".encode()
+    )
 
 
 def test_bad_data_path_exits_with_one_clear_line(tmp_path, capsys):

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from dash import Dash
+from playwright.sync_api import Error as PlaywrightError
 from werkzeug.serving import make_server
 
 from app import create_app
@@ -52,6 +53,25 @@ def serve(app: Dash) -> Iterator[str]:
 def live_server(tmp_path_factory) -> Iterator[str]:
     """Serve the app on the demo data (uploads kept in a temporary folder); yield its URL."""
     yield from serve(create_app(Settings(data_dir=tmp_path_factory.mktemp("datasets"))))
+
+
+# Traces of a type the page's plotly.js lacks (our build, vendor/plotly/entry.js): plotly.js
+# draws such a trace as an invisible scatter, without a word.
+UNKNOWN_TRACES = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(gd =>
+  (gd._fullData || []).filter(trace => trace._input.type && trace._input.type !== trace.type)
+    .map(trace => `${gd.closest('[id]').id}: ${trace._input.type}`))"""
+
+
+@pytest.fixture
+def page(page):
+    """pytest-playwright's page; after the test, no graph on it may hold a trace of a type our
+    plotly.js build lacks (add its module to vendor/plotly/entry.js and rebuild)."""
+    yield page
+    try:
+        unknown = [] if page.is_closed() else page.evaluate(UNKNOWN_TRACES)
+    except PlaywrightError:  # the page was navigating or its context is gone
+        return
+    assert not unknown, f"trace types missing from vendor/plotly/entry.js: {unknown}"
 
 
 class PageWatch:

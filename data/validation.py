@@ -20,6 +20,8 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from data.checks import Check, map_unique, per_unique, problem_lines, unknown_reason
 from data.countries import country_name, country_scope, resolve_country, suggest_country
@@ -30,7 +32,7 @@ from data.schema import (
     conform,
 )
 from data.terms import check_label, check_offers, check_terms
-from data.text import normalise_keys
+from data.text import ascii_keys, normalise_keys
 
 REJECT_COLUMNS = ("row", "name", "column", "value", "reason")
 COUNT_COLUMNS = ("sme_members", "large_company_members", "research_members", "employees")
@@ -317,9 +319,12 @@ def _generated_ids(given: pd.Series) -> pd.Series:
 
 def name_keys(names: pd.Series) -> pd.Series:
     """Return `normalise_key` of each name, vectorised for the (usual) plain-ASCII names."""
-    ascii_only = names.str.fullmatch(r"[\x00-\x7f]*").fillna(False).astype(bool)
-    keys = names.str.lower().str.replace(r"[^a-z0-9]+", " ", regex=True).str.strip()
-    return keys.mask(~ascii_only, normalise_keys(names[~ascii_only]))
+    values = pa.array(names.astype("string"), from_pandas=True)
+    ascii_only = pc.fill_null(pc.string_is_ascii(values), False).to_numpy(zero_copy_only=False)
+    keys = pd.Series(
+        pd.arrays.ArrowStringArray(ascii_keys(values)), index=names.index, name=names.name
+    )
+    return keys.astype("string").mask(~ascii_only, normalise_keys(names[~ascii_only]))
 
 
 def _with_inputs(frame: pd.DataFrame) -> pd.DataFrame:

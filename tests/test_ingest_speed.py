@@ -9,6 +9,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from data.text import normalise_keys
+from data.validation import name_keys
 from mapping.namesakes import distinct_points, nearest_of
 
 EXAMPLES = settings(max_examples=200, derandomize=True, deadline=None)
@@ -19,6 +21,12 @@ def old_nearest_of(point: np.ndarray, distance: np.ndarray) -> np.ndarray:
     order = np.lexsort((np.arange(len(point)), distance, point))
     first = np.r_[True, point[order][1:] != point[order][:-1]] if len(order) else order.astype(bool)
     return order[first]
+
+
+def old_name_keys(names: pd.Series) -> pd.Series:
+    ascii_only = names.str.fullmatch(r"[\x00-\x7f]*").fillna(False).astype(bool)
+    keys = names.str.lower().str.replace(r"[^a-z0-9]+", " ", regex=True).str.strip()
+    return keys.mask(~ascii_only, normalise_keys(names[~ascii_only]))
 
 
 def old_distinct_points(rows: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
@@ -85,3 +93,19 @@ def _assert_same_points(frame: pd.DataFrame) -> None:
     pd.testing.assert_frame_equal(found, expected)
     assert found_of.dtype == expected_of.dtype
     np.testing.assert_array_equal(found_of, expected_of)
+
+
+# ASCII letters, digits, punctuation, whitespace and controls, and a few non-ASCII letters and
+# spaces (those names go through data.text.normalise_keys).
+NAME_ALPHABET = "aZ09 _-.&;'\t\n\x00\x1c\x7fé東\u00a0"
+
+
+@EXAMPLES
+@given(
+    names=st.lists(st.one_of(st.none(), st.text(alphabet=NAME_ALPHABET, max_size=12)), max_size=30),
+    start=st.integers(0, 3),
+)
+def test_name_keys_match_the_regex_keys(names, start):
+    # A slice too: its Arrow array starts at an offset into the column's buffers.
+    values = pd.Series(names, dtype="string", name="name").iloc[start:]
+    pd.testing.assert_series_equal(name_keys(values), old_name_keys(values))

@@ -187,11 +187,27 @@ def assign_regions(
 ) -> pd.DataFrame:
     """Return region_code/region_name of the nearest place of the same country (<= 100 km)."""
     frame_index = lat.index if isinstance(lat, pd.Series) else pd.RangeIndex(len(lat))
+    nearest = nearest_places(lat, lon, country_code, gazetteer=gazetteer)
+    regions = gazetteer.places[["region_code", "region_name"]].reindex(nearest).fillna("")
+    return regions.set_axis(frame_index).astype(str)
+
+
+def nearest_places(
+    lat: pd.Series | np.ndarray,
+    lon: pd.Series | np.ndarray,
+    country_code: pd.Series | np.ndarray,
+    *,
+    gazetteer: Gazetteer,
+) -> np.ndarray:
+    """Return the geonameid of the nearest place of each point's country within
+    REGION_RADIUS_KM (-1 when there is none, or the point or country is missing or unknown)."""
     lat, lon = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
-    codes = resolve_codes(pd.Series(np.asarray(country_code, dtype=object)))
+    # Each distinct country value is resolved once, and the rows keep integer codes.
+    given, values = pd.factorize(np.asarray(country_code, dtype=object))
+    resolved, countries = pd.factorize(resolve_codes(pd.Series(values, dtype=object)))
+    country = np.append(resolved, -1)[given]  # -1, a missing value, reads the last slot
     nearest = np.full(len(lat), -1, dtype=np.int64)
     chord = 2 * np.sin(REGION_RADIUS_KM / index.EARTH_RADIUS_KM / 2)
-    country, countries = pd.factorize(codes)
     usable = np.isfinite(lat) & np.isfinite(lon)
     for number, rows in row_groups(np.where(usable, country, -1)):
         tree, ids = gazetteer.tree(countries[number])
@@ -202,8 +218,19 @@ def assign_regions(
         )
         found = np.isfinite(distance)
         nearest[rows[found]] = ids[position[found]]
-    regions = gazetteer.places[["region_code", "region_name"]].reindex(nearest).fillna("")
-    return regions.set_axis(frame_index).astype(str)
+    return nearest
+
+
+def place_regions(nearest: np.ndarray, *, gazetteer: Gazetteer) -> dict[str, pd.Categorical]:
+    """Return region_code and region_name of places by geonameid ("" for -1, no place) as
+    categoricals, as assign_regions gives them as text: each distinct place looked up once."""
+    ids, inverse = np.unique(nearest, return_inverse=True)
+    regions = gazetteer.places[["region_code", "region_name"]].reindex(ids).fillna("").astype(str)
+    columns = {}
+    for column in ("region_code", "region_name"):
+        codes, distinct = pd.factorize(regions[column].to_numpy(dtype=object))
+        columns[column] = pd.Categorical.from_codes(codes[inverse], categories=distinct)
+    return columns
 
 
 def geocode_frame(city: pd.Series, country: pd.Series, *, gazetteer: Gazetteer) -> pd.DataFrame:

@@ -13,7 +13,7 @@ import pandas as pd
 from data.checks import add_finding
 from data.countries import country_name, country_scope
 from mapping.boundaries import country_at, points_in_country
-from mapping.gazetteer import Gazetteer, assign_regions
+from mapping.gazetteer import Gazetteer, nearest_places, place_regions
 from mapping.namesakes import nearest_namesakes
 from mapping.nuts import assign_nuts2, load_nuts
 
@@ -168,7 +168,11 @@ def note_geocoding(records: pd.DataFrame) -> pd.DataFrame:
 
 def missing_regions(records: pd.DataFrame) -> pd.Series:
     """Return which records have no admin-1 region (the ones fill_regions fills)."""
-    return records["region_code"].isna() | (records["region_code"].astype(str) == "")
+    region = records["region_code"]
+    if isinstance(region.dtype, pd.CategoricalDtype):  # compared once per category
+        empty = np.append(region.cat.categories.astype(str) == "", True)  # -1: missing
+        return pd.Series(empty[region.cat.codes.to_numpy()], index=records.index, name=region.name)
+    return region.isna() | (region.astype(str) == "")
 
 
 def fill_regions(records: pd.DataFrame, *, gazetteer: Gazetteer) -> pd.DataFrame:
@@ -176,29 +180,31 @@ def fill_regions(records: pd.DataFrame, *, gazetteer: Gazetteer) -> pd.DataFrame
     missing = missing_regions(records)
     if not missing.any():
         return records
-    found = assign_regions(
+    nearest = nearest_places(
         records.loc[missing, "lat"], records.loc[missing, "lon"],
         records.loc[missing, "country_code"].astype(object), gazetteer=gazetteer,
     )  # fmt: skip
+    found = place_regions(nearest, gazetteer=gazetteer)
     records = records.copy()
     for column in ("region_code", "region_name"):
         records[column] = _filled_category(records[column], missing, found[column])
     return records
 
 
-def _filled_category(values: pd.Series, missing: pd.Series, found: pd.Series) -> pd.Series:
+def _filled_category(values: pd.Series, missing: pd.Series, found: pd.Categorical) -> pd.Series:
     """Return categorical `values` with the `missing` rows set to `found` ("" is missing), its
     categories the values present, sorted (as text read into a category): done on the codes,
     so a million records cost no text per record."""
-    found = found.replace("", pd.NA).astype("string")
+    found_text = pd.Index(found.categories, dtype="string")
     current = values.astype("category")
     known = pd.Index(current.cat.categories, dtype="string")
-    categories = known.append(pd.Index(found.dropna().unique(), dtype="string")).unique()
+    categories = known.append(found_text[found_text != ""]).unique()
     # Old codes renumbered into the new categories (-1, missing, stays -1), then the filled rows.
     old = current.cat.codes.to_numpy()
     renumbered = np.append(categories.get_indexer(known), -1)  # code -1 reads the last entry
     codes = renumbered[old]
-    codes[missing.to_numpy()] = categories.get_indexer(found)
+    filled = np.where(found_text == "", -1, categories.get_indexer(found_text))
+    codes[missing.to_numpy()] = np.append(filled, -1)[found.codes]
     filled = pd.Series(pd.Categorical.from_codes(codes, categories=categories), index=values.index)
     filled = filled.cat.remove_unused_categories()
     return filled.cat.set_categories(pd.Index(filled.cat.categories, dtype="string").sort_values())

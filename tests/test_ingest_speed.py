@@ -9,9 +9,12 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from data.schema import conform
 from data.text import normalise_keys
 from data.validation import name_keys
+from mapping.gazetteer import assign_regions
 from mapping.namesakes import distinct_points, nearest_of
+from mapping.placement import fill_regions
 
 EXAMPLES = settings(max_examples=200, derandomize=True, deadline=None)
 DISTANCES = st.sampled_from([0.0, -0.0, 1.0, 2.5, np.inf, np.nan])
@@ -109,3 +112,54 @@ def test_name_keys_match_the_regex_keys(names, start):
     # A slice too: its Arrow array starts at an offset into the column's buffers.
     values = pd.Series(names, dtype="string", name="name").iloc[start:]
     pd.testing.assert_series_equal(name_keys(values), old_name_keys(values))
+
+
+def old_fill_regions(records: pd.DataFrame, *, gazetteer) -> pd.DataFrame:
+    missing = records["region_code"].isna() | (records["region_code"].astype(str) == "")
+    if not missing.any():
+        return records
+    found = assign_regions(
+        records.loc[missing, "lat"], records.loc[missing, "lon"],
+        records.loc[missing, "country_code"].astype(object), gazetteer=gazetteer,
+    )  # fmt: skip
+    records = records.copy()
+    for column in ("region_code", "region_name"):
+        values, found_text = records[column], found[column].replace("", pd.NA).astype("string")
+        current = values.astype("category")
+        known = pd.Index(current.cat.categories, dtype="string")
+        categories = known.append(pd.Index(found_text.dropna().unique(), dtype="string")).unique()
+        codes = np.append(categories.get_indexer(known), -1)[current.cat.codes.to_numpy()]
+        codes[missing.to_numpy()] = categories.get_indexer(found_text)
+        filled = pd.Series(
+            pd.Categorical.from_codes(codes, categories=categories), index=values.index
+        )
+        filled = filled.cat.remove_unused_categories()
+        records[column] = filled.cat.set_categories(
+            pd.Index(filled.cat.categories, dtype="string").sort_values()
+        )
+    return records
+
+
+# Points near places of several countries, one far out at sea, one missing; countries as codes,
+# names, unknown or missing; regions given, empty or missing.
+PLACED = st.tuples(
+    st.sampled_from(
+        [(48.137, 11.575), (45.464, 9.19), (50.85, 4.35), (39.0, -20.0), (np.nan, 1.0)]
+    ),
+    st.sampled_from(["DE", "IT", "BE", "Germany", "XX", None]),
+    st.sampled_from([None, "", "DE-02", "keep"]),
+)
+
+
+@settings(max_examples=60, derandomize=True, deadline=None)
+@given(rows=st.lists(PLACED, min_size=1, max_size=12))
+def test_fill_regions_matches_the_text_version(gazetteer, rows):
+    frame = conform(pd.DataFrame({
+        "name": [f"N{i}" for i in range(len(rows))],
+        "lat": [point[0] for point, _, _ in rows], "lon": [point[1] for point, _, _ in rows],
+        "country_code": [code for _, code, _ in rows],
+        "region_code": [region for _, _, region in rows],
+        "region_name": [region and region.upper() for _, _, region in rows],
+    }, index=np.arange(len(rows)) * 3 + 2))  # fmt: skip
+    expected = old_fill_regions(frame, gazetteer=gazetteer)
+    pd.testing.assert_frame_equal(fill_regions(frame, gazetteer=gazetteer), expected)

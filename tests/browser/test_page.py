@@ -39,6 +39,8 @@ def test_page_shows_every_demo_cluster_on_an_offline_map(watched_page, live_serv
     layers = page.evaluate(f"() => {GRAPH}._fullLayout.map.layers.map(l => l.source)")
     assert layers and all(source == "/geo/countries.geojson" for source in layers)
     assert page.request.get(live_server + layers[0]).ok
+    # Count labels appear without MapLibre's fade (assets/atlas-map.js: a frame less a draw).
+    assert page.evaluate(f"() => {GRAPH}._fullLayout.map._subplot.map._fadeDuration") == 0
     assert watch.external_requests() == []
     assert watch.errors == []
 

@@ -86,16 +86,28 @@ def register(app: Dash, store: DatasetStore, *, features: frozenset[str]) -> Non
         from_url = ctx.triggered_id in (None, ids.URL)
         return {
             "search": no_update if from_url or new_search == (search or "") else new_search,
-            "facets": [control_value(state, i["id"]["param"]) for i in grouping["facets"]],
-            "fields": [control_value(state, i["id"]["param"]) for i in grouping["fields"]],
+            "facets": [
+                _changed(item["value"], control_value(state, item["id"]["param"]))
+                for item in grouping["facets"]
+            ],
+            "fields": [
+                _changed(item["value"], control_value(state, item["id"]["param"]))
+                for item in grouping["fields"]
+            ],
             "bbox": describe_bbox(state.filters.bbox),
-            "mode": state.mode,
-            "color": state.color,
-            "tab": state.tab,
+            "mode": _changed(mode, state.mode),
+            "color": _changed(color, state.color),
+            "tab": _changed(tab, state.tab),
             # On the map the cluster's profile is open; elsewhere it is the view's subject.
             "profile": state.cluster is not None and state.tab == "map",
             **_compare_choice(page.dataset, state, features=features),
         }
+
+
+def _changed(shown, value):
+    """Return `value`, or no_update when the control shows it already: the browser then
+    redraws only the controls that change (on a first page without a query: none of them)."""
+    return no_update if shown == value else value
 
 
 def _compare_choice(dataset, state: PageState, *, features: frozenset[str]) -> dict:

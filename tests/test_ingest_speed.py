@@ -4,11 +4,15 @@ Each test draws inputs with the edge cases of its step (ties, NaN, -0.0, missing
 distinct values than an int64 key holds) and compares the new function with the old one.
 """
 
+import re
+
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from data import readers
 from data.schema import conform
 from data.text import normalise_keys
 from data.validation import name_keys
@@ -163,3 +167,17 @@ def test_fill_regions_matches_the_text_version(gazetteer, rows):
     }, index=np.arange(len(rows)) * 3 + 2))  # fmt: skip
     expected = old_fill_regions(frame, gazetteer=gazetteer)
     pd.testing.assert_frame_equal(fill_regions(frame, gazetteer=gazetteer), expected)
+
+
+@EXAMPLES
+@given(
+    text=st.text(alphabet="ab\t\n\r\x00\x1f\x7f\x85\xa0\u0142\u6771", max_size=30),
+    block=st.integers(1, 5),
+)
+def test_the_block_scan_finds_control_characters_across_block_edges(text, block):
+    # Blocks of a few bytes: a 0xC2 lead byte and its C1 code often fall in different blocks.
+    raw = np.frombuffer(text.encode(), dtype=np.uint8)
+    found = re.search(readers.CONTROL_CHARACTERS, text) is not None
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(readers, "SCAN_BYTES", block)
+        assert readers._has_control_bytes(raw) == found

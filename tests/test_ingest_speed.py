@@ -181,3 +181,11 @@ def test_the_block_scan_finds_control_characters_across_block_edges(text, block)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(readers, "SCAN_BYTES", block)
         assert readers._has_control_bytes(raw) == found
+
+
+@EXAMPLES
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["", " ", " a ", "\u00a0", "é\t", "x"]),
+                          st.text(max_size=4)), max_size=30))  # fmt: skip
+def test_blank_cells_become_missing_as_the_mask_made_them(cells):
+    text = pd.Series(cells, dtype="string", index=pd.RangeIndex(1, len(cells) + 1)).str.strip()
+    pd.testing.assert_series_equal(readers._blank_as_missing(text), text.mask(text == ""))

@@ -111,7 +111,12 @@ def _distinct_texts(field: pd.Series) -> tuple[np.ndarray, pa.Array]:
         texts = pa.array([" ".join(items) for items in lists], pa.large_string())
         return codes, texts
     codes, texts = pd.factorize(field.astype("string"), use_na_sentinel=True)
-    return np.asarray(codes), pa.array(texts, pa.large_string())
+    # Arrow-backed distinct texts may come as a ChunkedArray (e.g. none at all), which
+    # concat_arrays refuses.
+    texts = pa.array(texts, pa.large_string())
+    if isinstance(texts, pa.ChunkedArray):
+        texts = texts.combine_chunks()
+    return np.asarray(codes), texts
 
 
 def _folded(words: pa.Array) -> pa.Array:

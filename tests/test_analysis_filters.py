@@ -210,6 +210,12 @@ def test_search_folds_accents_and_case():
         assert apply_filter(small, FilterSpec(q=q)).tolist()[:2] == [True, False], q
 
 
+def test_no_records_are_searched_without_error():
+    # Data sets without accepted rows are never served, but the index must not depend on it.
+    empty = prepare(demo().records.head(0))
+    assert apply_filter(empty, FilterSpec(q="technology")).tolist() == []
+
+
 def test_filter_mask_is_a_boolean_array_over_all_records(dataset):
     mask = apply_filter(dataset, FilterSpec())
     assert mask.dtype == np.bool_ and mask.shape == (len(dataset),) and mask.all()

@@ -50,7 +50,10 @@ def register(app: Dash, store: DatasetStore, *, features: frozenset[str]) -> Non
     def render(search, table_key):
         page = open_page(store, search or "", features=features)
         facets = [item["id"]["param"] for item in ctx.outputs_grouping["options"]]
-        outputs = render_dashboard(page, facets=facets)
+        outputs = dict(store.remembered(
+            page.state.data, ("dashboard", search or "", tuple(facets)),
+            lambda: render_dashboard(page, facets=facets),
+        ))  # fmt: skip
         # The header names the data set; the demo notice shows for the demo data only.
         facts = store.facts(page.state.data)  # one read of an upload's report
         outputs["dataset_name"] = facts["name"]

@@ -1,5 +1,7 @@
 """Map wiring: redraw the map for the page state and the view it shows; render the profile."""
 
+import json
+
 import plotly.graph_objects as go
 from dash import ClientsideFunction, Dash, Input, Output, Patch, State, no_update
 
@@ -43,7 +45,11 @@ def register(
     )
     def redraw(search, _redraw, viewport):
         page = open_page(store, search or "", features=features)
-        return update_map(page, viewport=viewport, options=map_options)
+        return store.remembered(
+            page.state.data,
+            ("map", search or "", json.dumps(viewport, sort_keys=True)),
+            lambda: update_map(page, viewport=viewport, options=map_options),
+        )
 
     @app.callback(Output(ids.PROFILE_BODY, "children"), Input(ids.URL, "search"))
     def profile(search):

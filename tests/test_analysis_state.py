@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from analysis import store as store_module
 from analysis.filters import FilterSpec, query_dict
 from analysis.params import FILTERS, PARAMS
 from analysis.state import TABS, VIEW_PARAMS, VIEWS, PageState, open_page
@@ -94,6 +95,24 @@ def test_open_page_names_the_data_set_and_reports_an_unknown_one(store):
     assert page.notices == ('ignored data "nope": no data set with this key',)
     assert page.state.to_query_string() == "?country=DE"
     assert int(page.mask.sum()) == int((demo().records["country_code"] == "DE").sum())
+
+
+def test_the_store_remembers_the_last_answers_per_data_set_and_question(monkeypatch):
+    monkeypatch.setattr(store_module, "ANSWERS_KEPT", 2)
+    local = DatasetStore(demo(), name="Demo data", version="v1")
+    calls = []
+
+    def answer(text):
+        return lambda: calls.append(text) or [text]
+
+    first = local.remembered(None, ("map", "?country=DE"), answer("DE"))
+    assert local.remembered(None, ("map", "?country=DE"), answer("again")) is first == ["DE"]
+    # Another question, or the same one about another data set, is answered anew.
+    assert local.remembered(None, ("map", "?country=FR"), answer("FR")) == ["FR"]
+    assert local.remembered("0123456789abcdef0123", ("map", "?country=DE"), answer("up")) == ["up"]
+    # Only the last ANSWERS_KEPT stay: the first one (least recently asked) is computed again.
+    assert local.remembered(None, ("map", "?country=DE"), answer("DE 2")) == ["DE 2"]
+    assert calls == ["DE", "FR", "up", "DE 2"]
 
 
 def test_the_store_serves_the_default_and_uploaded_data_sets(tmp_path):

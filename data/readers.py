@@ -554,10 +554,37 @@ def _as_text(frame: pd.DataFrame, *, typed: bool = True) -> pd.DataFrame:
         values = frame.iloc[:, position]
         if typed:
             values = values.map(cell_text)
-        columns[position] = _blank_as_missing(values.astype("string").str.strip())
+        columns[position] = _blank_as_missing(_stripped(values.astype("string")))
     out = pd.DataFrame(columns, index=frame.index)
     out.columns = list(frame.columns)
     return out
+
+
+def _stripped(text: pd.Series) -> pd.Series:
+    """Return text.str.strip(), stripping only the cells whose first or last byte may be
+    whitespace (ASCII space or control, or any non-ASCII byte): most columns have none, and
+    the strip copied every column (30 columns of a million cells: 0.7 s, and as much again in
+    fresh memory)."""
+    array = pyarrow.array(text.array)
+    if isinstance(array, pyarrow.ChunkedArray):
+        array = array.combine_chunks()
+    if not pyarrow.types.is_large_string(array.type) or array.offset:
+        return text.str.strip()
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)[: len(array) + 1]
+    data = array.buffers()[2]
+    if data is None or offsets[-1] == offsets[0]:
+        return text
+    raw = np.frombuffer(data, dtype=np.uint8)
+    starts, ends = offsets[:-1], offsets[1:]
+    filled = ends > starts
+    first, last = raw[starts[filled]], raw[ends[filled] - 1]
+    edges = np.zeros(len(array), dtype=bool)
+    edges[filled] = (first <= 0x20) | (first >= 0x80) | (last <= 0x20) | (last >= 0x80)
+    if not edges.any():
+        return text
+    trimmed = pc.utf8_trim_whitespace(array.filter(edges))
+    result = pc.replace_with_mask(array, pyarrow.array(edges), trimmed)
+    return pd.Series(pd.arrays.ArrowStringArray(result), index=text.index, name=text.name)
 
 
 def _blank_as_missing(text: pd.Series) -> pd.Series:

@@ -111,7 +111,11 @@ def parse_decimal(values: pd.Series) -> pd.Series:
     """Return float64 numbers from text with a decimal point or comma; NaN when not a number."""
     ok = values.str.fullmatch(_DECIMAL).fillna(False).astype(bool)
     numbers = values.where(ok).str.replace(",", ".", regex=False)
-    return pd.to_numeric(numbers, errors="coerce").astype("float64")
+    try:  # Arrow parses every form _DECIMAL matches; pd.to_numeric took 0.8 s a million cells
+        parsed = pc.cast(pa.array(numbers.astype("string").array), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return pd.to_numeric(numbers, errors="coerce").astype("float64")
+    return pd.Series(parsed.to_numpy(zero_copy_only=False), index=values.index, name=values.name)
 
 
 def parse_whole(values: pd.Series) -> pd.Series:

@@ -12,10 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from analysis._facets import unique_pairs
+from analysis._search import _texts_by_word
 from data import readers
 from data.schema import conform
 from data.text import normalise_keys
-from data.validation import name_keys
+from data.validation import _DECIMAL, name_keys, parse_decimal
 from mapping.gazetteer import assign_regions
 from mapping.namesakes import distinct_points, nearest_of
 from mapping.placement import fill_regions
@@ -189,3 +191,71 @@ def test_the_block_scan_finds_control_characters_across_block_edges(text, block)
 def test_blank_cells_become_missing_as_the_mask_made_them(cells):
     text = pd.Series(cells, dtype="string", index=pd.RangeIndex(1, len(cells) + 1)).str.strip()
     pd.testing.assert_series_equal(readers._blank_as_missing(text), text.mask(text == ""))
+
+
+EDGE_TEXT = st.text(alphabet="ab .,\t\n\x1f\x7f\x85\xa0\u2003\u3000\u0142\u6771", max_size=6)
+
+
+@EXAMPLES
+@given(cells=st.lists(st.one_of(st.none(), EDGE_TEXT), max_size=30), cut=st.integers(0, 3))
+def test_stripping_only_the_cells_with_edge_bytes_matches_strip(cells, cut):
+    # A slice of a longer column (an Arrow offset) and a column of several chunks too.
+    whole = pd.Series(["x"] * cut + cells, dtype="string")
+    text = whole.iloc[cut:].set_axis(pd.RangeIndex(1, len(cells) + 1))
+    pd.testing.assert_series_equal(readers._stripped(text), text.str.strip())
+    chunked = pd.concat([text.iloc[: len(cells) // 2], text.iloc[len(cells) // 2 :]])
+    pd.testing.assert_series_equal(readers._stripped(chunked), chunked.str.strip())
+
+
+def old_parse_decimal(values: pd.Series) -> pd.Series:
+    ok = values.str.fullmatch(_DECIMAL).fillna(False).astype(bool)
+    numbers = values.where(ok).str.replace(",", ".", regex=False)
+    return pd.to_numeric(numbers, errors="coerce").astype("float64")
+
+
+DECIMAL_TEXT = st.one_of(
+    st.none(),
+    st.from_regex(_DECIMAL, fullmatch=True),
+    st.text(alphabet="0123456789+-.,eE ainf", max_size=8),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+)
+
+
+@EXAMPLES
+@given(st.lists(DECIMAL_TEXT, max_size=30))
+def test_decimals_parsed_by_arrow_match_to_numeric(cells):
+    text = pd.Series(cells, dtype="string", index=pd.RangeIndex(1, len(cells) + 1))
+    found, expected = parse_decimal(text), old_parse_decimal(text)
+    assert found.dtype == expected.dtype and found.index.equals(expected.index)
+    np.testing.assert_array_equal(found.to_numpy(), expected.to_numpy())
+
+
+DATE_TEXT = st.one_of(
+    st.none(),
+    st.dates().map(str),
+    st.datetimes().map(lambda moment: moment.isoformat(sep=" ")),
+    st.sampled_from(["2020-02-30", "31/12/2020", "", "2020-01-05T10:00:00+02:00", "x"]),
+)
+
+
+@EXAMPLES
+@given(st.lists(DATE_TEXT, max_size=30))
+def test_dates_parsed_once_per_distinct_text_match_the_whole_column(cells):
+    text = pd.Series(cells, dtype="string", index=pd.RangeIndex(1, len(cells) + 1), name="updated")
+    try:
+        expected = pd.to_datetime(text, errors="coerce", format="ISO8601").astype("datetime64[s]")
+    except (TypeError, ValueError) as error:  # mixed offsets: both refuse them alike
+        with pytest.raises(type(error)):
+            conform(text.to_frame())
+        return
+    pd.testing.assert_series_equal(conform(text.to_frame())["updated"], expected)
+
+
+@EXAMPLES
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 4)), max_size=40))
+def test_texts_ordered_by_word_match_the_stable_argsort(pairs):
+    text_of, codes = unique_pairs(
+        np.array([t for t, _ in pairs], np.int64), np.array([c for _, c in pairs], np.int64), 5
+    )
+    expected = text_of[np.argsort(codes, kind="stable")].astype(np.int32)
+    np.testing.assert_array_equal(_texts_by_word(text_of, codes, 7), expected)

@@ -369,7 +369,9 @@ def test_nothing_points_off_the_machine_unless_tiles_are_given(records, nuts, mo
     assert "http" not in figure.to_json()
     style = figure.layout.map.style
     assert style["glyphs"] == theme.GLYPHS_URL and style["sources"]
-    assert [layer.type for layer in figure.layout.map.layers] == ["fill", "line"]
+    # One layer (one GeoJSON source): land outlined by the borders.
+    [land] = figure.layout.map.layers
+    assert land.type == "fill" and land.fill.outlinecolor == theme.BORDER_COLOR
 
 
 def test_tiles_are_an_opt_in_base_layer(records) -> None:

@@ -36,6 +36,7 @@ import pyarrow.parquet as pq
 
 from data.columns import canonical_column
 from data.errors import InputFileError
+from data.text import utf8_bytes
 
 CSV_SUFFIXES = (".csv", ".tsv", ".txt", ".tab")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -568,13 +569,8 @@ def _stripped(text: pd.Series) -> pd.Series:
     array = pyarrow.array(text.array)
     if isinstance(array, pyarrow.ChunkedArray):
         array = array.combine_chunks()
-    if not pyarrow.types.is_large_string(array.type) or array.offset:
-        return text.str.strip()
-    offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)[: len(array) + 1]
-    data = array.buffers()[2]
-    if data is None or offsets[-1] == offsets[0]:
-        return text
-    raw = np.frombuffer(data, dtype=np.uint8)
+    array = array.cast(pyarrow.large_string())
+    offsets, raw = utf8_bytes(array)
     starts, ends = offsets[:-1], offsets[1:]
     filled = ends > starts
     first, last = raw[starts[filled]], raw[ends[filled] - 1]

@@ -79,10 +79,7 @@ def ascii_keys(texts: pa.Array | pa.ChunkedArray) -> pa.Array:
     if not len(texts):
         return texts
     kind, texts = texts.type, texts.cast(pa.large_string())
-    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64)
-    offsets = offsets[texts.offset : texts.offset + len(texts) + 1]
-    data = texts.buffers()[2]
-    raw = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+    offsets, raw = utf8_bytes(texts)
     key = _KEY_BYTES[raw[offsets[0] : offsets[-1]]]
     offsets = offsets - offsets[0]
     # A run of separators becomes the one space after a letter or digit of the same text (none
@@ -98,6 +95,16 @@ def ascii_keys(texts: pa.Array | pa.ChunkedArray) -> pa.Array:
         len(texts), pa.py_buffer(kept_offsets), pa.py_buffer(key[keep])
     )
     return pc.if_else(pc.is_valid(texts), pc.utf8_rtrim(keys, " "), None).cast(kind)
+
+
+def utf8_bytes(texts: pa.LargeStringArray) -> tuple[np.ndarray, np.ndarray]:
+    """Return the offsets of `texts` (one more than texts: text i is raw[offsets[i]:offsets[i +
+    1]]) and the UTF-8 bytes they index, both in place (no copy)."""
+    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64)
+    offsets = offsets[texts.offset : texts.offset + len(texts) + 1]
+    data = texts.buffers()[2]
+    raw = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+    return offsets, raw
 
 
 def slugify(text: str) -> str:

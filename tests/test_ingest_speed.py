@@ -205,6 +205,9 @@ def test_stripping_only_the_cells_with_edge_bytes_matches_strip(cells, cut):
     pd.testing.assert_series_equal(readers._stripped(text), text.str.strip())
     chunked = pd.concat([text.iloc[: len(cells) // 2], text.iloc[len(cells) // 2 :]])
     pd.testing.assert_series_equal(readers._stripped(chunked), chunked.str.strip())
+    python = text.astype("string[python]")  # Python-held text: stripped as Arrow text
+    expected = python.str.strip().astype("string")
+    pd.testing.assert_series_equal(readers._stripped(python).astype("string"), expected)
 
 
 def old_parse_decimal(values: pd.Series) -> pd.Series:

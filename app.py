@@ -28,11 +28,12 @@ from analysis.dataset import prepare
 from analysis.params import shown_filters
 from analysis.state import TABS
 from analysis.store import DatasetStore
+from callbacks._views import register_view_switch
 from data.errors import AtlasError
 from data.ingest import report_facts
 from ingest.pipeline import ingest_file, load_prepared
 from layouts.filters import option_list
-from layouts.page import build_page
+from layouts.page import build_page, build_views, unmounted
 from mapping.modes import COLOR_CHOICES, MAP_MODES, offered
 from mapping.nuts import load_nuts
 from settings import Settings, load_settings
@@ -98,15 +99,24 @@ def create_app(settings: Settings | None = None) -> Dash:
     api.datasets.register(app.server, store, max_upload_mb=settings.max_upload_mb,
                           ingest=partial(ingest_file, options=settings.ingest_options))  # fmt: skip
     filters = shown_filters(features)
-    app.layout = build_page(
+    page = partial(
+        build_page,
         filters=filters,
         options={f.name: option_list(f, dataset.options(f.name), dataset.option_counts(f.name))
                  for f in filters if f.kind == "keys"},
         modes=offered(MAP_MODES, features), colors=COLOR_CHOICES, tabs=TABS,
         total=len(dataset), is_demo=settings.is_demo, nuts="nuts" in features,
-        min_clusters=settings.star_min_clusters, dataset_name=name,
-        max_upload_mb=settings.max_upload_mb, dataset_days=settings.dataset_days,
+        dataset_name=name,
     )  # fmt: skip
+    views = build_views(
+        min_clusters=settings.star_min_clusters,
+        max_upload_mb=settings.max_upload_mb,
+        dataset_days=settings.dataset_days,
+    )
+    # The page holds the views' frames; each is filled when first shown (callbacks._views).
+    app.layout = page(views={tab: unmounted(view) for tab, view in views.items()})
+    app.validation_layout = page(views=views)
+    register_view_switch(app, store, features=features, views=views)
     callbacks.state.register(app, store, features=features)
     callbacks.dashboard.register(app, store, features=features)
     callbacks.map.register(app, store, features=features, map_options=options)

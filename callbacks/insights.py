@@ -4,7 +4,7 @@ from dataclasses import replace
 from datetime import date
 from functools import partial
 
-from dash import Dash, Output
+from dash import Dash, Input, Output
 
 from analysis.charts import make_lq_heatmap
 from analysis.insight_charts import make_expiry_chart, make_founding_chart, make_partnership_matrix
@@ -14,6 +14,7 @@ from analysis.state import Page, PageState
 from analysis.store import DatasetStore
 from analysis.timeline import SPLITS, founding_years, label_expiry
 from callbacks._views import register_view
+from callbacks.state import register_events
 from data.taxonomies import vocabulary
 from data.text import slugify
 from layouts import ids
@@ -38,9 +39,18 @@ def register(
     app: Dash, store: DatasetStore, *, features: frozenset[str], map_options: dict,
     min_clusters: int,
 ) -> None:  # fmt: skip
-    """Register the insights view's callback."""
+    """Register the insights view's callbacks: its three sections, and its clicks."""
 
     view = {"store": store, "features": features, "tab": "insights"}
+    # A click on an area's cell shows that area's clusters of the ecosystem on the map.
+    clicks = {ids.INSIGHT_HEATMAP: "clickData", ids.INSIGHT_MAP: "clickData",
+              ids.INSIGHT_TABLE: "cellClicked"}  # fmt: skip
+    register_events(
+        app,
+        store,
+        features=features,
+        events={name: Input(name, prop) for name, prop in clicks.items()},
+    )
     register_view(
         app,
         **view,

@@ -1,12 +1,12 @@
-"""Main views wiring: which view shows; the partner finder's and the marketplace's content."""
+"""Partner finder and marketplace wiring: their content for a page state."""
 
 from functools import partial
 
-from dash import Dash, Input, Output, dcc, html
+from dash import Dash, Output, dcc, html
 
 from analysis.marketplace import market_items
 from analysis.partners import rank_partners, similar_clusters
-from analysis.state import Page, PageState, open_page
+from analysis.state import Page, PageState
 from analysis.store import DatasetStore
 from callbacks._views import register_view
 from data.taxonomies import vocabulary
@@ -20,16 +20,7 @@ from mapping.partner_map import make_partner_map
 def register(
     app: Dash, store: DatasetStore, *, features: frozenset[str], map_options: dict
 ) -> None:
-    """Register the view switch and the partner view's callback."""
-
-    @app.callback(
-        [Output(view, "hidden") for view in ids.VIEW_IDS.values()],
-        Input(ids.URL, "search"),
-    )
-    def show(search):
-        tab = open_page(store, search or "", features=features).state.tab
-        return [tab != name for name in ids.VIEW_IDS]
-
+    """Register the partner view's and the marketplace's callbacks."""
     view = {"store": store, "features": features}
     register_view(
         app,

@@ -1,22 +1,26 @@
 """Page-state wiring: the URL query string is the one state; every control mirrors it.
 
-One callback reads every control and event, works out the next PageState (`next_state`, a
-plain function) and writes the URL; when the URL changes (a link, back/forward), the same
-callback sets every control from it. A link is never rewritten on arrival, so its ignored
-parts stay visible as a notice.
+One callback reads every control and event of the page's frame and map view, works out the
+next PageState (`next_state`, a plain function) and writes the URL; when the URL changes (a
+link, back/forward), the same callback sets every control from it. A link is never rewritten
+on arrival, so its ignored parts stay visible as a notice.
+
+The other views are mounted when first shown (callbacks._views), and Dash calls no callback
+whose inputs are not all in the page: their events write the URL through `register_events`,
+with the same `next_state`.
 """
 
+from collections.abc import Callable
 from dataclasses import replace
 
-from dash import ALL, Dash, Input, Output, ctx, no_update
+from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
 from analysis.compare import MAX_AREAS
 from analysis.filters import FILTER_OF, FilterSpec
-from analysis.state import PageState, open_page
+from analysis.state import Page, PageState, open_page
 from analysis.store import DatasetStore
 from data.text import slugify
 from layouts import ids
-from layouts.compare import area_options
 from layouts.filters import describe_bbox
 
 # Chart -> the filter its bars toggle (the clicked point's customdata is the value).
@@ -41,8 +45,6 @@ def register(app: Dash, store: DatasetStore, *, features: frozenset[str]) -> Non
             "color": Output(ids.COLOR_BY, "value"),
             "tab": Output(ids.TABS, "value"),
             "profile": Output(ids.PROFILE, "is_open"),
-            "areas": Output(ids.COMPARE_AREAS, "value"),
-            "area_options": Output(ids.COMPARE_AREAS, "options"),
         },
         inputs={
             "search": Input(ids.URL, "search"),
@@ -59,15 +61,11 @@ def register(app: Dash, store: DatasetStore, *, features: frozenset[str]) -> Non
                 ids.MAP: Input(ids.MAP, "selectedData"),
                 "map-click": Input(ids.MAP, "clickData"),
                 ids.TABLE: Input(ids.TABLE, "cellClicked"),
-                ids.INSIGHT_HEATMAP: Input(ids.INSIGHT_HEATMAP, "clickData"),
-                ids.INSIGHT_MAP: Input(ids.INSIGHT_MAP, "clickData"),
-                ids.INSIGHT_TABLE: Input(ids.INSIGHT_TABLE, "cellClicked"),
                 ids.TABLE_SORT: Input(ids.TABLE_SORT, "data"),
                 ids.PROFILE: Input(ids.PROFILE, "is_open"),
                 ids.BBOX_CLEAR: Input(ids.BBOX_CLEAR, "n_clicks"),
                 ids.RESET: Input(ids.RESET, "n_clicks"),
                 ids.NO_MATCH_RESET: Input(ids.NO_MATCH_RESET, "n_clicks"),
-                ids.COMPARE_AREAS: Input(ids.COMPARE_AREAS, "value"),
             },
         },
     )
@@ -100,26 +98,39 @@ def register(app: Dash, store: DatasetStore, *, features: frozenset[str]) -> Non
             "tab": _changed(tab, state.tab),
             # On the map the cluster's profile is open; elsewhere it is the view's subject.
             "profile": state.cluster is not None and state.tab == "map",
-            **_compare_choice(page.dataset, state, features=features),
         }
+
+
+def register_events(
+    app: Dash, store: DatasetStore, *, features: frozenset[str], events: dict[str, Input],
+    shown: Callable[[Page, dict], bool] = lambda page, events: False,
+) -> None:  # fmt: skip
+    """Register a callback writing to the URL the page state after one of a view's `events`.
+
+    When a view is mounted, Dash calls it as if its events had fired: a state that does not
+    change (or, per `shown`, an event that only shows the link's state) leaves the URL alone.
+    """
+
+    @app.callback(
+        Output(ids.URL, "search", allow_duplicate=True),
+        inputs={"events": events},
+        state={"search": State(ids.URL, "search")},
+        prevent_initial_call=True,
+    )
+    def follow(events, search):
+        page = open_page(store, search or "", features=features)
+        if shown(page, events):
+            return no_update
+        state = next_state(page.state, _trigger(), controls={}, view={}, events=events,
+                           known=page.dataset.positions)  # fmt: skip
+        new_search = state.to_query_string()
+        return no_update if new_search == page.state.to_query_string() else new_search
 
 
 def _changed(shown, value):
     """Return `value`, or no_update when the control shows it already: the browser then
     redraws only the controls that change (on a first page without a query: none of them)."""
     return no_update if shown == value else value
-
-
-def _compare_choice(dataset, state: PageState, *, features: frozenset[str]) -> dict:
-    """Return the compare dropdown's options and value (the link's known areas)."""
-    if state.tab != "compare":
-        return {"areas": no_update, "area_options": no_update}
-    options = area_options(dataset, features=features)
-    known = {o["value"] for o in options}
-    # A dropdown drops (and reports as a change) values its options lack: an unknown area in
-    # a link would be rewritten away, and its notice lost, so only known ones are shown.
-    codes = [c for c in (state.areas or "").split(",") if c in known]
-    return {"areas": codes, "area_options": options}
 
 
 def _trigger() -> str | None:

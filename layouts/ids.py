@@ -144,3 +144,5 @@ VIEW_IDS = {"map": MAP_VIEW, "partners": PARTNER_VIEW, "marketplace": MARKET_VIE
 # Per view but the map's: the URL search, copied in the browser only when the link asks for
 # that view (callbacks._views), so a hidden view costs no request per filter change.
 VIEW_SEARCH = {tab: f"{tab}-search" for tab in VIEW_IDS if tab != "map"}
+# The views already mounted: all but the map's are put in the page when first shown.
+VIEWS_MOUNTED = "views-mounted"

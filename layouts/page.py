@@ -2,6 +2,7 @@
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from analysis.params import FilterParam
 from layouts import ids
@@ -32,12 +33,14 @@ def build_page(
     total: int,
     is_demo: bool,
     nuts: bool,
-    min_clusters: int,
     dataset_name: str,
-    max_upload_mb: int,
-    dataset_days: int,
+    views: dict[str, Component],
 ) -> html.Div:
-    """Return the whole page; what it shows arrives as arguments."""
+    """Return the whole page; what it shows arrives as arguments.
+
+    `views` are the main views but the map's, by tab: whole (`build_views`), or as frames to
+    fill when first shown (`unmounted`).
+    """
     map_view = html.Div(
         [build_no_match(), build_kpis(None), build_map_panel(modes=modes, colors=colors),
          build_charts(), build_table()],
@@ -55,11 +58,7 @@ def build_page(
             ),
             build_tabs(tabs),
             map_view,
-            build_partner_view(),
-            build_market_view(),
-            build_insight_view(min_clusters=min_clusters),
-            build_compare_view(),
-            build_upload_view(max_upload_mb=max_upload_mb, dataset_days=dataset_days),
+            *views.values(),
         ],
         className="atlas-main",
     )
@@ -69,6 +68,7 @@ def build_page(
             dcc.Store(id=ids.TABLE_SORT),
             dcc.Store(id=ids.TABLE_KEY),
             *(dcc.Store(id=store) for store in ids.VIEW_SEARCH.values()),
+            dcc.Store(id=ids.VIEWS_MOUNTED, data=[]),
             build_header(total=total, is_demo=is_demo, dataset_name=dataset_name),
             html.Div([build_filters(filters, options), main], className="atlas-body"),
             build_profile(),
@@ -76,6 +76,29 @@ def build_page(
         ],
         className="atlas-page",
     )
+
+
+def build_views(
+    *, min_clusters: int, max_upload_mb: int, dataset_days: int
+) -> dict[str, Component]:
+    """Return the main views but the map's, whole, by tab (layouts.ids.VIEW_IDS)."""
+    return {
+        "partners": build_partner_view(),
+        "marketplace": build_market_view(),
+        "insights": build_insight_view(min_clusters=min_clusters),
+        "compare": build_compare_view(),
+        "upload": build_upload_view(max_upload_mb=max_upload_mb, dataset_days=dataset_days),
+    }
+
+
+def unmounted(view: Component) -> Component:
+    """Return a view's frame without its content, which is put in when the view is first shown.
+
+    A first page then draws the map view only: the other views' graphs and grids would cost
+    the browser about half a second while the map loads (docs/performance.md).
+    """
+    props = {k: v for k, v in view.to_plotly_json()["props"].items() if k != "children"}
+    return type(view)(**props)
 
 
 def build_tabs(tabs: tuple[Choice, ...]) -> html.Fieldset:

@@ -4,6 +4,7 @@ import json
 
 import pytest
 from plotly.offline import get_plotlyjs_version
+from plotly.utils import PlotlyJSONEncoder
 
 from api.routes import PLOTLY_JS_PATH, PLOTLY_JS_URL
 from app import create_app, main
@@ -13,9 +14,15 @@ from settings import DEMO_DATA_PATH, Settings
 
 
 @pytest.fixture(scope="module")
-def client():
+def dash_app():
+    """Return the app serving the demo data."""
+    return create_app(Settings())
+
+
+@pytest.fixture(scope="module")
+def client(dash_app):
     """Return a test client of the app serving the demo data."""
-    return create_app(Settings()).server.test_client()
+    return dash_app.server.test_client()
 
 
 def test_index_and_layout_are_served(client):
@@ -37,6 +44,24 @@ def _find_component(node, component_id):
         nodes = children if isinstance(children, list) else [children]
         return next((f for n in nodes if (f := _find_component(n, component_id))), None)
     return None
+
+
+def test_first_page_holds_the_map_view_and_only_the_frames_of_the_others(dash_app, client):
+    """The other views (their graphs and grids) are mounted when first shown."""
+    layout = client.get("/_dash-layout").get_json()
+    for tab, view in ids.VIEW_IDS.items():
+        frame = _find_component(layout, view)
+        if tab == "map":
+            assert _find_component(frame, ids.MAP) is not None
+        else:
+            assert frame["props"]["hidden"] is True and not frame["props"].get("children")
+            assert frame["props"]["aria-label"]
+    for component in (ids.INSIGHT_HEATMAP, ids.COMPARE_AREAS, ids.PARTNER_MAP, ids.UPLOAD):
+        assert _find_component(layout, component) is None
+    # Dash checks the callbacks against the whole page, every view mounted.
+    whole = json.loads(json.dumps(dash_app.validation_layout, cls=PlotlyJSONEncoder))
+    for component in (ids.INSIGHT_HEATMAP, ids.COMPARE_AREAS, ids.PARTNER_MAP, ids.UPLOAD):
+        assert _find_component(whole, component) is not None
 
 
 def test_map_uses_only_local_sources(client):

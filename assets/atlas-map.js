@@ -45,7 +45,7 @@
     );
   }
 
-  // The bubble layers of all clustered traces (spare, empty ones included).
+  // The bubble layers of all clustered traces.
   function bubbleLayers(map) {
     const ids = typeof map.getLayersOrder === "function" ? map.getLayersOrder() : [];
     return ids.filter((id) => id.startsWith(LAYER_PREFIX) && id.endsWith(BUBBLE_SUFFIX));

@@ -15,8 +15,6 @@ HOVER = (
     "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>Ecosystems: %{customdata[3]}"
     "<br>%{customdata[4]}<extra></extra>"
 )
-# The most colour groups a figure can have: 14 ecosystems and "No ecosystem".
-POINT_SLOTS = 15
 
 
 @dataclass(frozen=True)
@@ -61,24 +59,16 @@ def bubbles(color: str, *, enabled: bool) -> dict:
             "maxzoom": theme.CLUSTER_MAX_ZOOM}  # fmt: skip
 
 
-def in_slots(traces: list[go.Scattermap], *, cluster: bool) -> list[go.Scattermap]:
-    """Pad the point traces to POINT_SLOTS with invisible spare ones, each under a fixed uid."""
-    # plotly.js 4.1 breaks on clustered traces in two ways, and the map then freezes:
-    # disposing of one (a trace that disappears or changes type: "Source ... cannot be
-    # removed while layer ... is using it"), and creating one hidden ("legendonly": reading
-    # 'type' of undefined). An empty or visible=False trace does not cluster once shown.
-    # So every figure has the same uids, and spares are shown and clustered, with one point
-    # each at NaN (a trace without points counts as visible=False): nothing is drawn.
-    nowhere = np.array([np.nan], dtype=np.float32)
-    spare = [
-        go.Scattermap(lat=nowhere, lon=nowhere, showlegend=False, hoverinfo="skip",
-                      marker={"opacity": 0}, meta="spare",
-                      cluster=bubbles(theme.OTHER_COLOR, enabled=cluster))
-        for _ in range(POINT_SLOTS - len(traces))
-    ]  # fmt: skip
-    for slot, trace in enumerate([*traces, *spare]):
+def with_uids(traces: list[go.Scattermap]) -> list[go.Scattermap]:
+    """Give the point traces fixed uids by position ("points-0", "points-1", ...).
+
+    plotly.js keeps a trace's map layers and its legend state (visible or not) from one figure
+    to the next under the same uid; our build applies a late legend click only to the trace
+    of the uid clicked (vendor/plotly/mends.js).
+    """
+    for slot, trace in enumerate(traces):
         trace.uid = f"points-{slot}"
-    return [*traces, *spare]
+    return traces
 
 
 def hover_data(records: pd.DataFrame) -> NDArray[np.object_]:

@@ -29,7 +29,7 @@ from mapping._map_colours import (
     ecosystem_items,
     legend_title,
 )
-from mapping._map_points import colour_groups, in_slots, point_trace
+from mapping._map_points import colour_groups, point_trace, with_uids
 from mapping.modes import COLOR_CHOICES, MAP_MODES
 from mapping.view import Area, View, cell_level, fit_view, inside
 
@@ -99,8 +99,7 @@ def make_cluster_map(
     `positions` and `ecosystem_items` (ecosystem_items(records["ecosystems"]), kept) spare a
     large data set copies: only the rows drawn as points are read whole.
     Returns a figure whose point traces carry each cluster_id in customdata[0]; trace.meta is
-    "points", "cells", "areas" or "spare" (hidden, empty: the figure always starts with the
-    same POINT_SLOTS scattermap traces, see in_slots); layout.meta says what is shown
+    "points", "cells" or "areas"; layout.meta says what is shown
     ("shown": all, view, cells or areas; the "area" loaded and the cell "level") and gives
     the "hint" next to "Colour by".
     """
@@ -114,7 +113,7 @@ def make_cluster_map(
     else:
         areas = _areas(records[AREA_COLUMNS].iloc[rows], mode=mode, countries_url=countries_url,
                        nuts=nuts, nuts_url=nuts_url)  # fmt: skip
-        traces, legend = [*in_slots([], cluster=cluster), areas], ""
+        traces, legend = [areas], ""
         meta = {"shown": "areas", "hint": HINTS["areas"]}
     figure = go.Figure(traces)
     figure.update_layout(
@@ -158,14 +157,14 @@ def _points(
         traces = cell_traces(cells, names=colour_names(color_by))
         counted = f"{int(cells.counts.sum()):,} clusters in {cells.counts.size:,} cells"
         legend = f"<b>{title}: the most common per cell</b><br>{counted}"
-        return [*in_slots([], cluster=cluster), *traces], legend, {**meta, "level": level}
+        return traces, legend, {**meta, "level": level}
     frame = records.iloc[drawn]
     groups = colour_groups(colours, color_by=color_by)
     traces = [point_trace(frame, group, cluster=cluster) for group in groups]
     legend = f"<b>{title}</b>"
     if shown.kind == "view":
         legend += f"<br>{len(drawn):,} of {len(rows):,} clusters, in this part of the map"
-    return in_slots(traces, cluster=cluster), legend, meta
+    return with_uids(traces), legend, meta
 
 
 def _pick_points(

@@ -68,7 +68,7 @@ def test_after_a_move_the_page_patches_all_but_the_camera_until_the_filters_chan
         ["layout", "annotations"]]  # fmt: skip
     meta = operations[1]["params"]["value"]
     assert meta["shown"] == "view" and meta["hint"] == hint
-    assert {trace["meta"] for trace in operations[0]["params"]["value"]} == {"points", "spare"}
+    assert {trace["meta"] for trace in operations[0]["params"]["value"]} == {"points"}
     other = open_page(store, "?scope=third-country")
     framed, _, _, kept = update_map(other, viewport=moved, options=OPTIONS)
     assert framed.layout.map.center and kept is None

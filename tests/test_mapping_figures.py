@@ -14,7 +14,6 @@ from ingest.pipeline import load_records
 from mapping import theme
 from mapping._map_cells import count_cells, short_count
 from mapping._map_choropleth import country_populations
-from mapping._map_points import POINT_SLOTS
 from mapping.figures import COLOR_BY, MODES, make_cluster_map, nuts2_geojson
 from mapping.view import View
 from settings import DEMO_DATA_PATH
@@ -45,14 +44,9 @@ def colour_value(records: pd.DataFrame, color_by: str) -> pd.Series:
     return records[color_by].astype(str).replace(dict(vocabulary("labels").display))
 
 
-def shown(figure) -> list:
-    """Return the figure's traces but the invisible spares that keep trace uids stable."""
-    return [trace for trace in figure.data if trace.meta != "spare"]
-
-
 def legend_counts(figure) -> dict[str, int]:
     """Return legend entry -> the count written in it ("EU (889)" -> {"EU": 889})."""
-    entries = (trace.name.rsplit(" (", 1) for trace in shown(figure))
+    entries = (trace.name.rsplit(" (", 1) for trace in figure.data)
     return {value: int(count.rstrip(")").replace(",", "")) for value, count in entries}
 
 
@@ -61,9 +55,9 @@ def test_one_trace_per_value_draws_every_record_once(records, color_by) -> None:
     figure = make_cluster_map(records, countries_url=URL, color_by=color_by)
     expected = colour_value(records, color_by).value_counts().to_dict()
     assert legend_counts(figure) == expected
-    ids = np.concatenate([trace.customdata[:, 0] for trace in shown(figure)])
+    ids = np.concatenate([trace.customdata[:, 0] for trace in figure.data])
     assert sorted(ids) == sorted(records["cluster_id"])
-    for trace in shown(figure):
+    for trace in figure.data:
         value = trace.name.rsplit(" (", 1)[0]
         mine = records.loc[colour_value(records, color_by) == value, "cluster_id"]
         assert set(trace.customdata[:, 0]) == set(mine)
@@ -74,7 +68,7 @@ def test_one_trace_per_value_draws_every_record_once(records, color_by) -> None:
 def test_colours_are_distinct_and_ecosystem_legend_says_first_listed(records) -> None:
     figure = make_cluster_map(records, countries_url=URL, color_by="ecosystem")
     assert "first listed" in figure.layout.legend.title.text
-    colours = [trace.marker.color for trace in shown(figure)]
+    colours = [trace.marker.color for trace in figure.data]
     assert len(set(colours)) == len(colours) == len(vocabulary("ecosystems").terms)
     assert len(set(theme.ECOSYSTEM_PALETTE)) == 14
 
@@ -84,7 +78,7 @@ def ecosystem_legend(records: pd.DataFrame, ecosystems: tuple[str, ...]) -> dict
     figure = make_cluster_map(
         records, countries_url=URL, color_by="ecosystem", ecosystems=ecosystems
     )
-    return {t.name.rsplit(" (", 1)[0]: set(t.customdata[:, 0]) for t in shown(figure)}
+    return {t.name.rsplit(" (", 1)[0]: set(t.customdata[:, 0]) for t in figure.data}
 
 
 def test_an_ecosystem_filter_colours_its_clusters_by_the_filtered_ecosystem(records) -> None:
@@ -136,18 +130,20 @@ def test_clustering_can_be_switched_off(records) -> None:
 
 
 @pytest.mark.parametrize(
-    "options", [{"color_by": "scope"}, {"color_by": "ecosystem"}, {"max_points": 10},
-                {"mode": "country_count"}],
+    ("options", "meta"),
+    [({"color_by": "scope"}, "points"), ({"color_by": "ecosystem"}, "points"),
+     ({"max_points": 10}, "cells"), ({"mode": "country_count"}, "areas")],
 )  # fmt: skip
-def test_every_figure_starts_with_the_same_clustered_scattermap_slots(records, options) -> None:
-    # plotly.js breaks when a clustered trace goes away or starts hidden (see in_slots).
+def test_a_figure_holds_only_what_it_draws_points_under_fixed_uids(records, options, meta) -> None:
+    # Point traces keep their uid from figure to figure (their layers and legend state follow
+    # it); nothing is drawn empty or hidden to keep plotly.js's trace order.
     figure = make_cluster_map(records, countries_url=URL, **options)
-    slots = figure.data[:POINT_SLOTS]
-    assert [trace.uid for trace in slots] == [f"points-{i}" for i in range(POINT_SLOTS)]
-    assert all(trace.type == "scattermap" and trace.cluster.enabled for trace in slots)
-    assert all(trace.visible is None for trace in slots)
-    spares = [trace for trace in slots if trace.meta == "spare"]
-    assert all(len(t.lat) == 1 and np.isnan(t.lat[0]) and t.hoverinfo == "skip" for t in spares)
+    assert figure.data and {trace.meta for trace in figure.data} == {meta}
+    assert all(trace.visible is None for trace in figure.data)
+    if meta == "points":
+        assert [trace.uid for trace in figure.data] == [
+            f"points-{i}" for i in range(len(figure.data))]  # fmt: skip
+        assert all(trace.cluster.enabled and len(trace.lat) for trace in figure.data)
 
 
 def test_hover_shows_name_city_country_ecosystems_and_smes(records) -> None:
@@ -259,7 +255,7 @@ def cell_numbers(trace) -> list[tuple[int, int]]:
 @pytest.mark.parametrize("view", [None, PARIS, PACIFIC])
 def test_up_to_max_points_every_record_is_drawn_whatever_the_view(records, view) -> None:
     figure = make_cluster_map(records, countries_url=URL, view=view)
-    ids = np.concatenate([trace.customdata[:, 0] for trace in shown(figure)])
+    ids = np.concatenate([trace.customdata[:, 0] for trace in figure.data])
     assert sorted(ids) == sorted(records["cluster_id"])
     assert figure.layout.meta == {"shown": "all", "hint": ""}
 
@@ -269,7 +265,7 @@ def test_past_max_points_the_points_of_the_view_and_around_it_are_drawn(records,
     figure = make_cluster_map(records, countries_url=URL, max_points=300, view=view)
     meta = figure.layout.meta
     assert meta["shown"] == "view"
-    drawn = [i for trace in shown(figure) for i in trace.customdata[:, 0]]
+    drawn = [i for trace in figure.data for i in trace.customdata[:, 0]]
     assert len(drawn) == len(set(drawn)) <= 300
     assert set(drawn) == in_area(records, meta["area"]) >= in_area(records, view.area)
     assert drawn or view.lon == -40.0  # the ocean view
@@ -283,7 +279,7 @@ def test_past_max_points_too_many_in_view_draws_cells_that_count_them_all(record
     meta = figure.layout.meta
     assert (meta["shown"], meta["level"]) == ("cells", 2.5)
     assert "zoom in" in meta["hint"]
-    cells = shown(figure)
+    cells = figure.data
     assert cells and all(t.meta == "cells" and t.customdata is None for t in cells)
     numbers = [pair for trace in cells for pair in cell_numbers(trace)]
     assert sum(n for n, _ in numbers) == len(in_area(records, meta["area"]))
@@ -321,7 +317,7 @@ def test_a_cell_sits_at_the_mean_of_its_points_in_its_most_common_colour() -> No
         "scope": ["EU", "EU", "Third country", "EU", "Third country", "EU", "Third country"],
     })  # fmt: skip
     figure = make_cluster_map(records, countries_url=URL, max_points=1)
-    eu, third = shown(figure)
+    eu, third = figure.data
     assert (eu.name, third.name) == ("EU (1 cells)", "Third country (1 cells)")
     assert eu.marker.color == theme.cluster_tint(theme.SCOPE_COLORS["EU"])
     assert (cell_numbers(eu), cell_numbers(third)) == ([(4, 3)], [(3, 2)])
@@ -340,7 +336,7 @@ def test_a_cell_s_ecosystem_colour_follows_the_ecosystem_filter(filtered, colour
     figure = make_cluster_map(
         records, countries_url=URL, color_by="ecosystem", ecosystems=filtered, max_points=1
     )
-    (cell,) = shown(figure)
+    (cell,) = figure.data
     assert cell.name == f"{colour} (1 cells)" and cell_numbers(cell) == [(5, 3)]
 
 
@@ -356,7 +352,7 @@ def test_cell_counts_are_written_short(count, text) -> None:
 def test_positions_map_those_rows_only(records) -> None:
     positions = np.flatnonzero(records["country_code"].astype(str) == "FR")
     figure = make_cluster_map(records, countries_url=URL, positions=positions)
-    ids = {i for trace in shown(figure) for i in trace.customdata[:, 0]}
+    ids = {i for trace in figure.data for i in trace.customdata[:, 0]}
     assert ids == set(records["cluster_id"].iloc[positions])
     areas = make_cluster_map(records, countries_url=URL, positions=positions, mode="country_count")
     assert list(areas.data[-1].locations) == ["FR"]
@@ -384,7 +380,7 @@ def test_tiles_are_an_opt_in_base_layer(records) -> None:
 
 def test_no_records_still_draws_the_base_map_and_says_so(records) -> None:
     figure = make_cluster_map(records.head(0), countries_url=URL)
-    assert not shown(figure) and "No cluster" in figure.layout.annotations[0].text
+    assert not figure.data and "No cluster" in figure.layout.annotations[0].text
 
 
 def test_unknown_mode_or_colour_is_refused(records) -> None:

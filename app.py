@@ -3,7 +3,7 @@
 import sys
 from functools import partial
 
-from dash import Dash
+from dash import Dash, _dash_renderer
 from flask import Flask
 from flask_compress import Compress
 
@@ -78,8 +78,10 @@ def create_app(settings: Settings | None = None) -> Dash:
     )  # fmt: skip
     nuts_regions = load_nuts(settings.nuts) if settings.nuts is not None else None
     features = frozenset({"nuts"} if nuts_regions is not None else ())
+    without_babel_polyfill()
     app = Dash(
         __name__,
+        external_scripts=[api.routes.REGENERATOR_URL],
         title="Cluster Atlas",
         update_title=None,
         serve_locally=True,
@@ -134,6 +136,20 @@ def create_app(settings: Settings | None = None) -> Dash:
     callbacks.layout.register(app)
     api.security.secure(app, max_upload_mb=settings.max_upload_mb, tiles=settings.tiles)
     return app
+
+
+def without_babel_polyfill() -> None:
+    """Take @babel/polyfill out of the scripts Dash puts before React on every page.
+
+    Setting up its core-js cost ~0.3 s of a first page (docs/performance.md); the page gets
+    the one global of it the bundles need from api.routes.REGENERATOR_URL instead, loaded as
+    an external script: after React, before the components' bundles. Dash offers no setting
+    for this, so it edits Dash's list (tests/test_app.py checks the page's scripts).
+    """
+    for dependency in _dash_renderer._js_dist_dependencies:
+        for key in ("relative_package_path", "external_url"):
+            for mode, paths in dependency.get(key, {}).items():
+                dependency[key][mode] = [p for p in paths if "/polyfill" not in f"/{p}"]
 
 
 def compressed_types() -> list[str]:

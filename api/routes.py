@@ -1,5 +1,5 @@
 """Routes serving shipped files to the browser (same origin, so the map stays offline): geodata,
-map glyphs and our plotly.js build."""
+map glyphs, our plotly.js build and the regenerator runtime."""
 
 import json
 import re
@@ -21,7 +21,13 @@ CACHE_SECONDS = 86400
 # serve_locally). Served from here, the page gets our build of only the trace types the app
 # draws (vendor/plotly/README.md): 3.1 instead of 4.8 MB, and a fifth of the CPU time to run.
 PLOTLY_JS_URL = "/_dash-component-suites/plotly/package_data/plotly.min.js"
-PLOTLY_JS_PATH = Path(__file__).resolve().parents[1] / "vendor" / "plotly" / "plotly-atlas.min.js"
+VENDOR = Path(__file__).resolve().parents[1] / "vendor"
+PLOTLY_JS_PATH = VENDOR / "plotly" / "plotly-atlas.min.js"
+# The page loads this in place of Dash's @babel/polyfill (app.without_babel_polyfill): of all
+# the polyfill adds, the supported browsers lack only the `regeneratorRuntime` global that
+# Dash's bundles call (vendor/regenerator-runtime/README.md).
+REGENERATOR_URL = "/vendor/regenerator-runtime.js"
+REGENERATOR_PATH = VENDOR / "regenerator-runtime" / "runtime.js"
 
 
 def register(server: Flask, *, nuts: gpd.GeoDataFrame | None = None) -> None:
@@ -31,6 +37,10 @@ def register(server: Flask, *, nuts: gpd.GeoDataFrame | None = None) -> None:
     def plotly_js():
         # Unfingerprinted, as Dash serves it: revalidated (a 304) on each page load.
         return send_file(PLOTLY_JS_PATH, mimetype="text/javascript", max_age=0)
+
+    @server.get(REGENERATOR_URL)
+    def regenerator_runtime():
+        return send_file(REGENERATOR_PATH, mimetype="text/javascript", max_age=0)
 
     @server.get(COUNTRIES_URL)
     def countries_geojson():

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from api.routes import PLOTLY_JS_URL
+from api.routes import PLOTLY_JS_URL, REGENERATOR_URL
 from app import create_app
 from settings import Settings
 
@@ -78,7 +78,7 @@ def test_errors_and_writes_are_not_tagged(client):
     assert "ETag" not in client.post("/api/datasets").headers
 
 
-@pytest.mark.parametrize("url", ["/geo/countries.geojson", PLOTLY_JS_URL])
+@pytest.mark.parametrize("url", ["/geo/countries.geojson", PLOTLY_JS_URL, REGENERATOR_URL])
 def test_the_shipped_files_are_revalidated_with_a_304(client, url):
     first = client.get(url)
     tag = first.headers["ETag"]

@@ -4,7 +4,7 @@ import zlib
 
 import pytest
 
-from api.routes import PLOTLY_JS_URL
+from api.routes import PLOTLY_JS_URL, REGENERATOR_URL
 from app import create_app
 from settings import Settings
 
@@ -18,7 +18,7 @@ def client(tmp_path_factory):
 @pytest.mark.parametrize(
     "url",
     ["/api/clusters.csv?country=DE", "/api/clusters.geojson", "/geo/countries.geojson",
-     PLOTLY_JS_URL],
+     PLOTLY_JS_URL, REGENERATOR_URL],
 )  # fmt: skip
 def test_downloads_are_compressed_when_accepted(client, url):
     plain = client.get(url)

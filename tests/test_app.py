@@ -1,12 +1,13 @@
 """The app in process: Flask test client against the real factory and the demo data."""
 
 import json
+import re
 
 import pytest
 from plotly.offline import get_plotlyjs_version
 from plotly.utils import PlotlyJSONEncoder
 
-from api.routes import PLOTLY_JS_PATH, PLOTLY_JS_URL
+from api.routes import PLOTLY_JS_PATH, PLOTLY_JS_URL, REGENERATOR_URL
 from app import create_app, main
 from ingest.pipeline import load_records
 from layouts import ids
@@ -91,6 +92,19 @@ def test_the_page_gets_our_plotly_js_build(client):
     assert response.status_code == 200 and response.mimetype == "text/javascript"
     assert response.get_data() == PLOTLY_JS_PATH.read_bytes()
     assert response.get_data().startswith(b"/* Cluster Atlas build of plotly.js")
+
+
+def test_the_page_loads_the_regenerator_runtime_in_place_of_babel_polyfill(client):
+    # Dash's bundles call the regeneratorRuntime global: it must come before them, after React.
+    scripts = re.findall(r'<script src="([^"]+)"', client.get("/").get_data(as_text=True))
+    assert scripts and not any("polyfill" in src for src in scripts)
+    runtime = scripts.index(REGENERATOR_URL)
+    assert all("/deps/" in src for src in scripts[:runtime])
+    assert any("/deps/react@" in src for src in scripts[:runtime])
+    assert all("/deps/" not in src for src in scripts[runtime + 1 :])
+    response = client.get(REGENERATOR_URL)
+    assert response.status_code == 200 and response.mimetype == "text/javascript"
+    assert b"regeneratorRuntime = runtime" in response.get_data()
 
 
 def test_our_plotly_js_is_the_version_plotly_ships():

@@ -1,7 +1,7 @@
 """Interactive at scale in a real browser: first page, filter changes, Dash bytes, JS heap.
 
 Run: nice -n 10 .venv/bin/python bench/browser.py [--data FILE] [--cache DIR] [--runs 5]
-     [--screenshot PNG]   (prints Markdown tables; without --data: the demo data)
+     [--screenshot PNG] [--against DIR]   (prints Markdown tables; without --data: the demo)
 Large inputs: .venv/bin/python bench/make_large.py --rows 1000000 -o /tmp/c1m.parquet
 It starts `python app.py --data FILE [--cache DIR] --port P` (127.0.0.1, a free port) twice: the
 first start ingests the file unless the cache holds it already (cold: minutes for 1M records),
@@ -26,7 +26,9 @@ Chromium (software WebGL here) launched as the browser tests launch it. It measu
 The times are wall times on a shared machine: the report gives its load average, and the CPU
 seconds each page load or change cost the server, Chromium's renderer and GPU process (WebGL
 drawn in software) and, by Chromium's own counters, the page's JS and layout work. `--screenshot
-PNG` saves the first page's window as drawn. Every wait gives up after WAIT_MS (a SystemExit
+PNG` saves the first page's window as drawn. `--against DIR` measures only first pages,
+alternating between this checkout's app.py and DIR's (e.g. `git worktree add /tmp/base REV`),
+`--runs` each: an A/B of one change. Every wait gives up after WAIT_MS (a SystemExit
 saying which parts never showed the state); the server is stopped in any case.
 """
 
@@ -42,7 +44,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -188,8 +190,8 @@ class Served:
 
 
 @contextmanager
-def app_server(data: Path | None, cache: Path | None) -> Iterator[Served]:
-    """Run `python app.py` on a free port in its own session; yield it; stop it."""
+def app_server(data: Path | None, cache: Path | None, *, root: Path = ROOT) -> Iterator[Served]:
+    """Run `root`'s `python app.py` on a free port in its own session; yield it; stop it."""
     flags = [*(["--data", str(data)] if data else []), *(["--cache", str(cache)] if cache else [])]
     settings = load_settings(flags)
     key = prepared_key(settings.data, settings.ingest_options)
@@ -199,7 +201,7 @@ def app_server(data: Path | None, cache: Path | None) -> Iterator[Served]:
     with tempfile.TemporaryDirectory(prefix="cluster-atlas-browser-") as folder:
         log = Path(folder) / "server.log"
         with log.open("wb") as output:  # a file: a pipe nobody reads would block the server
-            server = subprocess.Popen(command, cwd=ROOT, stdout=output,
+            server = subprocess.Popen(command, cwd=root, stdout=output,
                                       stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
         try:
             start = time.monotonic()
@@ -586,6 +588,39 @@ def print_report(label: str, starts: list[Served], pages: list[dict], changes: l
                           "max kB sent", "kB decoded"], callback_rows(pages)))  # fmt: skip
 
 
+def compare_first_pages(data: Path | None, cache: Path | None, other: Path, *, runs: int) -> None:
+    """Alternate `runs` first pages each between this checkout's app.py and `other`'s; print
+    both: on a shared machine, a change's effect shows only against pages taken at once."""
+    roots = {"other": other, "this": ROOT}
+    with ExitStack() as stack, sync_playwright() as playwright:
+        served = {name: stack.enter_context(app_server(data, cache, root=root))
+                  for name, root in roots.items()}  # fmt: skip
+        # Each checkout's own API says what its page must show (its figure may differ).
+        expected = {}
+        for name, server in served.items():
+            with httpx.Client(base_url=server.base, timeout=WAIT_MS / 1000) as client:
+                expected[name] = expected_state(client, "")
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        load_before = os.getloadavg()[0]
+        pages = {name: [] for name in roots}
+        try:
+            for _ in range(runs):
+                for name in roots:
+                    pages[name] += first_pages(browser, served[name], expected[name], runs=1,
+                                               screenshot=None)  # fmt: skip
+        finally:
+            browser.close()
+    print(f"## First pages, alternating: {data.name if data else 'demo data'}\n")
+    print(f"Load average (1 min): {load_before:.1f} before, {os.getloadavg()[0]:.1f} after.\n")
+    rows = [[f"{name} ({root})", len(pages[name]),
+             seconds_text([p["seconds"] for p in pages[name]]),
+             *(f"{statistics.median(p['cpu'][part] for p in pages[name]):.2f}"
+               for part in ("renderer", "GPU process", "page JS"))]
+            for name, root in roots.items()]  # fmt: skip
+    print(markdown_table(["checkout", "pages", "median (max) s", "renderer CPU s",
+                          "GPU process CPU s", "page JS CPU s"], rows))  # fmt: skip
+
+
 def main() -> None:
     """Start the app cold and warm, measure the browser against the warm one, print tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -593,8 +628,13 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, help="the app's cache folder (default: its own)")
     parser.add_argument("--runs", type=int, default=5, help="fresh pages and rounds of changes")
     parser.add_argument("--screenshot", type=Path, help="save the first page as PNG here")
+    parser.add_argument("--against", type=Path, help="another checkout (a git worktree of "
+                        "another commit): only first pages, alternating with it")  # fmt: skip
     args = parser.parse_args()
     data = args.data.resolve() if args.data else None
+    if args.against:
+        compare_first_pages(data, args.cache, args.against.resolve(), runs=args.runs)
+        return
     # The first start ingests the file when the cache does not hold it yet; the API tells it
     # what the page must show, so the warm start's first request is the browser's.
     with app_server(data, args.cache) as first_start:

@@ -14,7 +14,7 @@ from analysis.state import Page, PageState
 from analysis.store import DatasetStore
 from analysis.timeline import SPLITS, founding_years, label_expiry
 from callbacks._views import register_view
-from callbacks.state import register_events
+from callbacks.state import INSIGHT_CLICKS, register_events
 from data.taxonomies import vocabulary
 from data.text import slugify
 from layouts import ids
@@ -43,13 +43,11 @@ def register(
 
     view = {"store": store, "features": features, "tab": "insights"}
     # A click on an area's cell shows that area's clusters of the ecosystem on the map.
-    clicks = {ids.INSIGHT_HEATMAP: "clickData", ids.INSIGHT_MAP: "clickData",
-              ids.INSIGHT_TABLE: "cellClicked"}  # fmt: skip
     register_events(
         app,
         store,
         features=features,
-        events={name: Input(name, prop) for name, prop in clicks.items()},
+        events={name: Input(name, prop) for name, prop in INSIGHT_CLICKS.items()},
     )
     register_view(
         app,

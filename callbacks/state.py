@@ -26,8 +26,10 @@ from layouts.filters import describe_bbox
 # Chart -> the filter its bars toggle (the clicked point's customdata is the value).
 CHART_FILTERS = {ids.CHART_COUNTRY: "country", ids.CHART_ECOSYSTEM: "ecosystem"}
 RESETS = (ids.RESET, ids.NO_MATCH_RESET)
-# Clicks on the insights that show an area's clusters of one ecosystem on the map.
-INSIGHT_CLICKS = (ids.INSIGHT_HEATMAP, ids.INSIGHT_MAP, ids.INSIGHT_TABLE)
+# Clicks on the insights that show an area's clusters of one ecosystem on the map: the
+# component and its click property (callbacks.insights registers them).
+INSIGHT_CLICKS = {ids.INSIGHT_HEATMAP: "clickData", ids.INSIGHT_MAP: "clickData",
+                  ids.INSIGHT_TABLE: "cellClicked"}  # fmt: skip
 # Events that change the view only: the table's sort, "Find partners", the compared areas.
 VIEW_EVENTS = (ids.TABLE_SORT, ids.PROFILE_FIND, ids.COMPARE_AREAS)
 

@@ -614,11 +614,14 @@ def compare_first_pages(data: Path | None, cache: Path | None, other: Path, *, r
     print(f"Load average (1 min): {load_before:.1f} before, {os.getloadavg()[0]:.1f} after.\n")
     rows = [[f"{name} ({root})", len(pages[name]),
              seconds_text([p["seconds"] for p in pages[name]]),
+             *(f"{statistics.median(p['seen'][part] for p in pages[name]):.2f}"
+               for part in PARTS),
              *(f"{statistics.median(p['cpu'][part] for p in pages[name]):.2f}"
                for part in ("renderer", "GPU process", "page JS"))]
             for name, root in roots.items()]  # fmt: skip
-    print(markdown_table(["checkout", "pages", "median (max) s", "renderer CPU s",
-                          "GPU process CPU s", "page JS CPU s"], rows))  # fmt: skip
+    header = ["checkout", "pages", "median (max) s", *(f"{p} at" for p in PARTS),
+              "renderer CPU s", "GPU process CPU s", "page JS CPU s"]  # fmt: skip
+    print(markdown_table(header, rows))
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.dataset import Dataset
+from data.schema import rows_at
 from data.taxonomies import vocabulary
 
 
@@ -52,8 +53,7 @@ def sort_positions(dataset: Dataset, positions: np.ndarray, sort: str | None) ->
 
 def table_rows(dataset: Dataset, positions: np.ndarray) -> list[dict]:
     """Return the table rows of the records at `positions`: lists joined, names displayed."""
-    columns = ["cluster_id", *SORTABLE]
-    frame = dataset.records.iloc[positions][columns].copy()
+    frame = rows_at(dataset.records, positions, ["cluster_id", *SORTABLE])
     frame["ecosystems"] = frame["ecosystems"].map(", ".join)
     frame["label"] = (
         frame["label"]

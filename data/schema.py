@@ -1,7 +1,7 @@
 """The canonical cluster record: column names, dtypes, list fields and their text form."""
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -147,6 +147,41 @@ def records_from_arrow(table: pa.Table) -> pd.DataFrame:
         codes = encoded.indices.fill_null(-1).to_numpy()
         frame[column] = pd.Series(distinct[codes], index=frame.index, dtype=object)
     return frame
+
+
+def rows_at(
+    records: pd.DataFrame, positions: np.ndarray, columns: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Return `records.iloc[positions][columns]` (any order, repeats allowed), without copying
+    whole columns: Arrow's take on a column of several chunks (the memory-mapped records keep
+    one per record batch) first joins every chunk, ~8 ms per text column of a million records
+    for a block of 100 rows. Such columns are taken chunk by chunk; the others as pandas does.
+    """
+    positions = np.asarray(positions, dtype=np.int64)
+    taken = {}
+    for name in records.columns if columns is None else columns:
+        column = records[name]
+        if isinstance(column.array, pd.arrays.ArrowStringArray):
+            chunks = pa.array(column.array)  # as stored: an array, or chunks of one
+            if isinstance(chunks, pa.ChunkedArray) and chunks.num_chunks > 1:
+                values = _take_by_chunk(chunks, positions)
+                taken[name] = pd.Series(pd.arrays.ArrowStringArray(values), dtype=column.dtype)
+                continue
+        taken[name] = column.iloc[positions].reset_index(drop=True)
+    return pd.DataFrame(taken).set_axis(records.index[positions])
+
+
+def _take_by_chunk(chunks: pa.ChunkedArray, positions: np.ndarray) -> pa.ChunkedArray:
+    starts = np.cumsum([0, *(len(chunk) for chunk in chunks.chunks)])
+    chunk_of = np.searchsorted(starts, positions, side="right") - 1
+    by_chunk = np.argsort(chunk_of, kind="stable")
+    parts = [
+        chunks.chunk(k).take(pa.array(positions[by_chunk][chunk_of[by_chunk] == k] - starts[k]))
+        for k in np.unique(chunk_of)
+    ]
+    grouped = pa.concat_arrays(parts) if parts else pa.array([], type=chunks.type)
+    # Back to the order asked: the inverse of the grouping permutation.
+    return pa.chunked_array([grouped.take(pa.array(np.argsort(by_chunk)))])
 
 
 def records_to_arrow(records: pd.DataFrame) -> pa.Table:

@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from numpy.typing import NDArray
 
+from data.schema import rows_at
 from mapping import theme
 from mapping._map_cells import cell_traces, count_cells
 from mapping._map_choropleth import (
@@ -158,7 +159,7 @@ def _points(
         counted = f"{int(cells.counts.sum()):,} clusters in {cells.counts.size:,} cells"
         legend = f"<b>{title}: the most common per cell</b><br>{counted}"
         return traces, legend, {**meta, "level": level}
-    frame = records.iloc[drawn]
+    frame = rows_at(records, drawn)
     groups = colour_groups(colours, color_by=color_by)
     traces = [point_trace(frame, group, cluster=cluster) for group in groups]
     legend = f"<b>{title}</b>"

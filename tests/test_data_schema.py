@@ -1,7 +1,11 @@
 """The canonical schema: dtypes, list fields and their text form."""
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from data.schema import (
     CANONICAL_COLUMNS,
@@ -9,9 +13,19 @@ from data.schema import (
     empty_records,
     join_list,
     parse_offer,
+    records_from_arrow,
+    records_to_arrow,
+    rows_at,
     split_list,
     to_text_frame,
 )  # fmt: skip
+from ingest.pipeline import load_records
+from settings import DEMO_DATA_PATH
+
+# The demo records as the app maps them from the prepared cache: Arrow text columns in
+# several chunks (here of 97 records; a million records are kept in batches of 65,536).
+DEMO = load_records(DEMO_DATA_PATH)
+CHUNKED = records_from_arrow(pa.Table.from_batches(records_to_arrow(DEMO).to_batches(97)))
 
 
 @pytest.mark.parametrize(
@@ -56,3 +70,24 @@ def test_text_frame_round_trips_lists_and_dates():
     text = to_text_frame(frame).iloc[0]
     assert text["offers"] == "R&D: x; Business: y" == join_list(frame.iloc[0]["offers"])
     assert text["updated"] == "2025-03-01"
+
+
+def test_the_records_of_the_cache_have_text_columns_in_chunks():
+    # What rows_at is for: without several chunks the test below would not test it.
+    assert pa.array(CHUNKED["name"].array).num_chunks == 14
+
+
+@settings(max_examples=100, derandomize=True, deadline=None)
+@given(
+    st.sampled_from([CHUNKED, DEMO]),
+    st.lists(st.integers(0, len(DEMO) - 1), max_size=300),
+    st.sampled_from([None, ["cluster_id", "name", "country", "ecosystems", "sme_members"]]),
+)
+def test_rows_at_gives_the_rows_iloc_gives(records, positions, columns):
+    # Text in chunks or in one array; any order, repeats, none; every dtype (text, categories,
+    # lists, numbers, dates).
+    expected = records.iloc[positions]
+    if columns is not None:
+        expected = expected[columns]
+    got = rows_at(records, np.array(positions, dtype=np.int64), columns)
+    pd.testing.assert_frame_equal(got, expected)

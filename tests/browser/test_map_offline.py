@@ -141,3 +141,28 @@ def test_cluster_counts_render_from_local_glyphs_and_views_switch(watched_page, 
     assert page.request.get(map_server + GLYPHS).ok
     assert watch.external_requests() == []
     assert watch.errors == []
+
+
+# The trace layers and the countries' layer in the map when MapLibre first reports it loaded.
+LAYERS_AT_LOAD = """(() => {
+  const hook = setInterval(() => {
+    const map = document.querySelector('#map .js-plotly-plot')?._fullLayout?.map?._subplot?.map;
+    if (!map) return;
+    clearInterval(hook);
+    map.once('load', () => { window.__layersAtLoad = map.getLayersOrder(); });
+  }, 1);
+})()"""
+
+
+def test_a_new_map_gets_its_traces_before_its_first_frame(watched_page, map_server):
+    # plotly.js added a new map's traces and layout layers on its 'load' event (after its first
+    # frame): their sources then loaded a frame late, and a first page drew twice the frames in
+    # software WebGL. Our build adds them once the style is in (vendor/plotly/mends.js).
+    page, watch = watched_page
+    page.add_init_script(LAYERS_AT_LOAD)
+    page.goto(map_server)
+    layers = page.wait_for_function("window.__layersAtLoad", timeout=60_000).json_value()
+    assert any(layer.endswith("-cluster-count") for layer in layers)
+    assert any(layer.startswith("plotly-layout-layer-") for layer in layers)
+    assert page.wait_for_function(f"({RENDERED})('-cluster-count')", timeout=60_000)
+    assert watch.errors == []

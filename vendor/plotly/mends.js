@@ -68,6 +68,24 @@ const MENDS = {
 `,
         },
     ],
+    'src/plots/map/map.js': [
+        {
+            // A new map drew its traces and layout layers only after its first frame ('load'),
+            // so their sources started loading one software-WebGL frame late. Add them once
+            // the style is in ('style.load'): sources and layers can be added from then on.
+            find: `    promises.push(
+        new Promise(function (resolve) {
+            map.once('load', resolve);
+        })
+    );`,
+            replace: `    promises.push(
+        new Promise(function (resolve) {
+            if (map.isStyleLoaded()) resolve();
+            else map.once('style.load', resolve);
+        })
+    );`,
+        },
+    ],
 };
 
 function occurrences(text, passage) {

@@ -11,6 +11,11 @@
 //    (kept for the server's next figure) and, unless the figure shown covers it (layout.meta,
 //    see mapping/figures.py: every point, the points or cells of an area, or areas), the same
 //    view again to have the server draw the map for it.
+// 5. `atlasMap.afterMap`, a Dash clientside callback: the four charts below the map get their
+//    figures (the dashboard callback's store) once the map has drawn the figure of the same
+//    state, so their drawing does not hold up the map's (MapLibre draws in the same page, and
+//    in software WebGL here). At once when the map is not on screen, at most AFTER_MAP_MS
+//    later in any case, and never older figures after newer ones.
 //
 // plotly.js 4.1 and MapLibre internals relied on (check them when upgrading plotly):
 //   gd._fullLayout.map._subplot.map   the MapLibre map of the graph div `gd`;
@@ -296,7 +301,46 @@
     return [reported, covers(layout.meta || {}, view.bounds, view.zoom) ? skip : reported];
   }
 
+  const AFTER_MAP_MS = 4000;
+  const AFTER_MAP_POLL_MS = 40;
+  const AFTER_MAP_SHOWN_MS = 100;
+  let chartsAsked = 0;
+
+  // Whether the map graph shows `figure` and MapLibre has drawn it (or the map is not shown).
+  function mapDrew(figure) {
+    const graph = document.getElementById("cluster-map");
+    if (!graph || graph.offsetParent === null) return true;
+    const gd = graph.querySelector(".js-plotly-plot");
+    // dcc.Graph hands plotly.js the figure's own data array, and marks the graph pending
+    // until plotly.js has drawn it.
+    if (!gd || !figure || gd.data !== figure.data) return false;
+    if (gd.classList.contains("dash-graph--pending")) return false;
+    const map = mapOf(gd);
+    return Boolean(map && map.loaded() && !map.isMoving());
+  }
+
+  function afterMap(charts, figure) {
+    const context = window.dash_clientside.callback_context;
+    const skip = context.outputs_list.map(() => window.dash_clientside.no_update);
+    // A map redrawn for a pan or zoom (or the first call, before any figure) changes no chart.
+    if (!charts || !context.triggered.some((t) => t.prop_id === "chart-figures.data")) {
+      return skip;
+    }
+    const figures = context.outputs_list.map((output) => charts[output.id]);
+    const asked = ++chartsAsked;
+    const start = performance.now();
+    return new Promise((resolve) => {
+      (function wait() {
+        if (asked !== chartsAsked) resolve(skip); // newer figures are on their way
+        else if (performance.now() - start > AFTER_MAP_MS) resolve(figures);
+        // Once drawn, the map is shown at the next frames: the charts' work comes after them.
+        else if (mapDrew(figure)) window.setTimeout(() => resolve(figures), AFTER_MAP_SHOWN_MS);
+        else window.setTimeout(wait, AFTER_MAP_POLL_MS);
+      })();
+    });
+  }
+
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
-    atlasMap: { viewport },
+    atlasMap: { viewport, afterMap },
   });
 })();

@@ -1,6 +1,6 @@
 """Render everything the page state drives: count, notices, KPIs, charts, facets, links."""
 
-from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
+from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, html, no_update
 
 from analysis.charts import (
     country_chart_title,
@@ -17,7 +17,7 @@ from analysis.statistics import compute_stats
 from analysis.store import DatasetStore
 from layouts import ids
 from layouts.filters import option_list
-from layouts.panels import build_kpis
+from layouts.panels import CHART_IDS, build_kpis
 
 
 def register(app: Dash, store: DatasetStore, *, features: frozenset[str]) -> None:
@@ -30,10 +30,7 @@ def register(app: Dash, store: DatasetStore, *, features: frozenset[str]) -> Non
             "notices_open": Output(ids.NOTICES, "is_open"),
             "no_match": Output(ids.NO_MATCH, "is_open"),
             "kpis": Output(ids.KPIS, "children"),
-            "country": Output(ids.CHART_COUNTRY, "figure"),
-            "ecosystem": Output(ids.CHART_ECOSYSTEM, "figure"),
-            "heatmap": Output(ids.CHART_HEATMAP, "figure"),
-            "sme": Output(ids.CHART_SME, "figure"),
+            "charts": Output(ids.CHART_FIGURES, "data"),
             "country_title": Output(ids.CHART_COUNTRY_TITLE, "children"),
             "heatmap_title": Output(ids.CHART_HEATMAP_TITLE, "children"),
             "csv": Output(ids.DOWNLOAD_CSV, "href"),
@@ -64,6 +61,16 @@ def register(app: Dash, store: DatasetStore, *, features: frozenset[str]) -> Non
             outputs["table_key"] = no_update
         return outputs
 
+    # The charts (below the map) get their figures once the map has drawn the same state's
+    # figure (Dash calls this after both answers), so on 2 cores their drawing does not hold
+    # up the map's: assets/atlas-map.js.
+    app.clientside_callback(
+        ClientsideFunction(namespace="atlasMap", function_name="afterMap"),
+        [Output(chart, "figure") for chart in CHART_IDS],
+        Input(ids.CHART_FIGURES, "data"),
+        Input(ids.MAP, "figure"),
+    )
+
 
 def render_dashboard(page: Page, *, facets: list[str]) -> dict:
     """Return the outputs of one state update; `facets` are the filters whose options count."""
@@ -77,10 +84,12 @@ def render_dashboard(page: Page, *, facets: list[str]) -> dict:
         "notices_open": bool(page.notices),
         "no_match": kpis["clusters"] == 0,
         "kpis": build_kpis(kpis).children,
-        "country": make_country_bars(stats),
-        "ecosystem": make_ecosystem_bars(stats),
-        "heatmap": make_heatmap(stats),
-        "sme": make_sme_histogram(stats),
+        "charts": {
+            ids.CHART_COUNTRY: make_country_bars(stats),
+            ids.CHART_ECOSYSTEM: make_ecosystem_bars(stats),
+            ids.CHART_SME: make_sme_histogram(stats),
+            ids.CHART_HEATMAP: make_heatmap(stats),
+        },
         "country_title": country_chart_title(stats),
         "heatmap_title": heatmap_title(stats),
         "csv": f"/api/clusters.csv{downloads}",

@@ -52,6 +52,9 @@ CHART_ECOSYSTEM = "chart-ecosystem"
 CHART_HEATMAP = "chart-heatmap"
 CHART_HEATMAP_TITLE = "chart-heatmap-title"
 CHART_SME = "chart-sme"
+# The four charts' figures, as the dashboard callback answers them; the graphs get them once
+# the map has drawn (assets/atlas-map.js afterMap).
+CHART_FIGURES = "chart-figures"
 
 # Map
 MAP = "cluster-map"

@@ -131,27 +131,44 @@ def build_no_match() -> dbc.Alert:
     )
 
 
+# The four statistics charts: graph id, heading, and the id of a heading the data renames.
+CHARTS = (
+    (ids.CHART_COUNTRY, "Clusters by country", ids.CHART_COUNTRY_TITLE),
+    (ids.CHART_ECOSYSTEM, "Clusters by ecosystem", None),
+    (ids.CHART_SME, "Member SMEs per cluster", None),
+    (ids.CHART_HEATMAP, "Ecosystems × countries", ids.CHART_HEATMAP_TITLE),
+)
+CHART_IDS = tuple(chart_id for chart_id, _, _ in CHARTS)
+# What a chart shows until its figure comes (after the map's): nothing, not an empty pair of
+# axes, which plotly.js would lay out (measuring its tick labels) while the map loads.
+CHART_PENDING = {"layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}}}
+
+
 def build_charts() -> html.Section:
-    """Return the four statistics charts (click a bar or cell to filter)."""
-    charts = [
-        (ids.CHART_COUNTRY, "Clusters by country", ids.CHART_COUNTRY_TITLE),
-        (ids.CHART_ECOSYSTEM, "Clusters by ecosystem", None),
-        (ids.CHART_SME, "Member SMEs per cluster", None),
-        (ids.CHART_HEATMAP, "Ecosystems × countries", ids.CHART_HEATMAP_TITLE),
-    ]
+    """Return the four statistics charts (click a bar or cell to filter) and the store their
+    figures come in (the graphs get them after the map has drawn: assets/atlas-map.js)."""
     return html.Section(
         [
-            html.Div(
-                [
-                    html.H2(title, className="h6 mb-1", **({"id": title_id} if title_id else {})),
-                    html.Div(
-                        dcc.Graph(id=cid, config={**GRAPH_CONFIG, "displayModeBar": False}),
-                        className="atlas-chart",
-                    ),
-                ],
-                className="atlas-card",
-            )
-            for cid, title, title_id in charts
+            *(
+                html.Div(
+                    [
+                        html.H2(
+                            title, className="h6 mb-1", **({"id": title_id} if title_id else {})
+                        ),
+                        html.Div(
+                            dcc.Graph(
+                                id=cid,
+                                config={**GRAPH_CONFIG, "displayModeBar": False},
+                                figure=CHART_PENDING,
+                            ),
+                            className="atlas-chart",
+                        ),
+                    ],
+                    className="atlas-card",
+                )
+                for cid, title, title_id in CHARTS
+            ),
+            dcc.Store(id=ids.CHART_FIGURES),
         ],
         className="atlas-charts",
         **{"aria-label": "Statistics; click a bar to filter"},

@@ -9,6 +9,7 @@ import pytest
 
 from analysis.filters import FilterSpec
 from layouts import ids
+from layouts.panels import CHART_IDS
 from tests.filter_oracle import demo, naive_filter
 
 pytestmark = pytest.mark.browser
@@ -141,6 +142,44 @@ def test_malformed_link_parameters_are_ignored_with_a_notice(watched_page, live_
     open_and_settle(page, url, len(naive_filter(demo().records, spec)))
     notice = page.inner_text(f"#{ids.NOTICES}")
     assert 'sme_min "abc"' in notice and '"colour"' in notice
+    assert watch.errors == []
+
+
+# Each time a chart or the map is handed a figure with traces (plotly.js's react): the graph,
+# how many traces, and whether the map had drawn by then (MapLibre loaded, not moving).
+DRAWS = f"""(() => {{
+  window.__draws = [];
+  let plotly;
+  Object.defineProperty(window, 'Plotly', {{configurable: true, get: () => plotly, set(value) {{
+    plotly = value;
+    const react = value.react;
+    value.react = function (gd, figure) {{
+      const map = {GRAPH.format(ids.MAP)}?._fullLayout?.map?._subplot?.map;
+      const traces = ((figure && figure.data) || []).length;
+      if (traces) __draws.push({{graph: gd.closest('[id]').id, traces,
+                                  mapDrawn: Boolean(map && map.loaded() && !map.isMoving())}});
+      return react.apply(this, arguments);
+    }};
+  }}}});
+}})()"""
+
+
+def test_the_charts_are_drawn_after_the_map(watched_page, live_server):
+    # The four charts (below the map) get their figures once the map has drawn the same state's:
+    # on the first page and after a filter change. Their drawing then never holds up the map's.
+    page, watch = watched_page
+    page.add_init_script(DRAWS)
+    open_and_settle(page, live_server, len(demo().records))
+    page.get_by_label(re.compile(r"^EU \(")).click()
+    settle(page, len(naive_filter(demo().records, FilterSpec(scope=("eu",)))))
+    draws = page.evaluate("__draws")
+    charts = [d for d in draws if d["graph"] in CHART_IDS]
+    assert [d["graph"] for d in charts] == [*CHART_IDS, *CHART_IDS]
+    assert all(d["mapDrawn"] for d in charts)
+    # The charts show the filtered state: the country bars are the EU's top countries.
+    bars = page.evaluate(f"{GRAPH.format(ids.CHART_COUNTRY)}._fullData[0].customdata")
+    by_country = page.request.get(f"{live_server}/api/stats.json?scope=eu").json()["by_country"]
+    assert bars[::-1] == [c["code"] for c in by_country][: len(bars)]
     assert watch.errors == []
 
 

@@ -6,12 +6,13 @@ import pytest
 
 from analysis.charts import EMPTY_MESSAGE
 from layouts import ids
+from layouts.panels import CHART_IDS
 from tests.browser.conftest import BYPASS_CSP
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1440, "height": 900}
-CHARTS = (ids.CHART_COUNTRY, ids.CHART_ECOSYSTEM, ids.CHART_SME, ids.CHART_HEATMAP)
+CHARTS = CHART_IDS
 IDLE = "() => !document.querySelector('[data-dash-is-loading]')"
 # Bounding boxes (viewport pixels) of the elements `selector` matches inside element `id`.
 BOXES = """([id, selector]) => [...document.getElementById(id).querySelectorAll(selector)]
